@@ -1,0 +1,34 @@
+import type { z } from "zod";
+
+/** Hints about a tool's behaviour, passed to clients as MCP tool annotations. */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** A zod 4 object schema (any `z.object(...)`, `z.strictObject(...)`, `z.looseObject(...)`). */
+export type ObjectSchema = z.ZodObject;
+
+/** What `@Tool` takes. */
+export interface ToolOptions {
+  /** The tool's name on the wire. Default: the method name in snake_case (`processData` → `process_data`). */
+  name?: string;
+  /** A human-readable title. */
+  title?: string;
+  /** What the tool does, for the model. */
+  description?: string;
+  /** The arguments, as a zod 4 object schema. Default: no arguments. */
+  input?: ObjectSchema;
+  /** The shape of the result (`structuredContent`), as a zod 4 object schema. */
+  output?: ObjectSchema;
+  /**
+   * A long-running tool (the method must be `async *`): MCPC clients get a
+   * background task, every other client the synchronous fallback.
+   */
+  background?: boolean;
+  /** MCP tool annotations. */
+  annotations?: ToolAnnotations;
+}

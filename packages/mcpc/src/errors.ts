@@ -1,0 +1,56 @@
+/**
+ * Local errors of the mcpc family. Each has a stable string `code` and a message
+ * that names the tool, task or argument at fault and says what to do about it.
+ * Wire errors (JSON-RPC codes) are made from these at the edge, in `runtime/`.
+ */
+
+/** Every code an {@link McpcError} can carry. */
+export type McpcErrorCode =
+  /** A `@Tool` definition is invalid (found at start-up). */
+  | "INVALID_TOOL_DEFINITION"
+  /** Two tools share one name. */
+  | "DUPLICATE_TOOL"
+  /** A task id is unknown to the calling session (or belongs to another one). */
+  | "UNKNOWN_TASK"
+  /** A client-chosen task id is already used in its session. */
+  | "DUPLICATE_TASK"
+  /** The task queue of a session is full. */
+  | "TASK_LIMIT"
+  /** The server is shutting down and takes no new calls. */
+  | "SHUTTING_DOWN"
+  /** A task was stopped (what `TaskContext.sleep` rejects with). */
+  | "TASK_STOPPED"
+  /** An argument to an mcpc API is invalid. */
+  | "INVALID_ARGUMENT"
+  /** The server is used in a way its state does not allow (serving twice, ...). */
+  | "INVALID_STATE";
+
+/**
+ * The one error class of mcpc.
+ *
+ * @example
+ * ```ts
+ * try { await client.stop("nope"); } catch (e) { if (e instanceof McpcError && e.code === "UNKNOWN_TASK") {} }
+ * ```
+ */
+export class McpcError extends Error {
+  /** A stable code to branch on. */
+  readonly code: McpcErrorCode;
+
+  constructor(code: McpcErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "McpcError";
+    this.code = code;
+  }
+}
+
+/** Message of any thrown value, for `failed` events and `isError` results. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * mcpc: MCP servers whose tools run for a long time.
+ *
+ * The server side: decorators, the server base class, the task engine and the
+ * MCPC message types. The client lives at `mcpc/client`.
+ */
+
+// Declaring tools
+export { Tool } from "./decorators/tool.js";
+export type { ToolDecorator } from "./decorators/tool.js";
+export type { ToolOptions, ToolAnnotations, ObjectSchema } from "./decorators/toolOptions.js";
+
+// Serving
+export { McpcServer, createServer } from "./runtime/mcpcServer.js";
+export type { McpcServerOptions, ServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
+export type { StdioOptions } from "./runtime/stdio.js";
+export type { EmitOptions } from "./runtime/runtime.js";
+export type { ToolContext, TaskContext } from "./runtime/context.js";
+export type { ToolLogger, Logger, LogLevel } from "./runtime/logger.js";
+
+// The task engine
+export { TaskRegistry } from "./tasks/taskRegistry.js";
+export type { TaskEngineOptions, TaskEvent, TaskStartSpec, TaskRunControls } from "./tasks/taskRegistry.js";
+export { MemoryTaskStore } from "./tasks/memoryTaskStore.js";
+export type { TaskStore, TaskRecord, MaybePromise } from "./tasks/taskStore.js";
+
+// The protocol
+export {
+  MCPC_PROTOCOL,
+  MCPC_NATIVE_VERSION,
+  MCPC_CAPABILITY,
+  MCPC_TASK_META,
+  MCPC_NOTIFICATION,
+  MCPC_METHODS,
+  createTaskMessage,
+  createServerEventMessage,
+  isMcpcMessage,
+} from "./protocol/message.js";
+export type {
+  McpcMessage,
+  McpcTaskMessage,
+  McpcServerEventMessage,
+  McpcHeartbeatMessage,
+  McpcWireMessage,
+  TaskEventName,
+  TaskStatus,
+  TaskSnapshot,
+} from "./protocol/message.js";
+
+// Errors
+export { McpcError } from "./errors.js";
+export type { McpcErrorCode } from "./errors.js";

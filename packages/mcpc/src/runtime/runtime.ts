@@ -1,0 +1,92 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { McpcError } from "../errors.js";
+import type { ToolDefinition } from "../definitions/toolDefinitions.js";
+import { TaskRegistry, type TaskEngineOptions } from "../tasks/taskRegistry.js";
+import { createServerEventMessage } from "../protocol/message.js";
+import { stderrLogger, type Logger } from "./logger.js";
+import { Session } from "./session.js";
+
+/** What the runtime needs to know about the server it runs. */
+export interface RuntimeOptions {
+  name: string;
+  version: string;
+  instructions?: string;
+  tasks?: TaskEngineOptions;
+  logger?: Logger;
+  /** How long a fallback call waits for the client to answer the ping barrier. Default 5 s. */
+  pingBarrierTimeoutMs?: number;
+}
+
+/** Options of {@link McpcRuntime.emit}. */
+export interface EmitOptions {
+  /** Only this session; default every MCPC session. */
+  sessionId?: string;
+}
+
+/**
+ * The state one server shares across its sessions: the checked tools, the task
+ * engine and the open sessions. One per `McpcServer`; never global.
+ */
+export class McpcRuntime {
+  readonly options: RuntimeOptions;
+  readonly tools: ReadonlyMap<string, ToolDefinition>;
+  readonly registry: TaskRegistry;
+  readonly logger: Logger;
+  readonly sessions = new Map<string, Session>();
+  #closing = false;
+
+  constructor(options: RuntimeOptions, tools: readonly ToolDefinition[]) {
+    this.options = options;
+    this.tools = new Map(tools.map((tool) => [tool.name, tool]));
+    this.registry = new TaskRegistry(options.tasks);
+    this.logger = options.logger ?? stderrLogger;
+  }
+
+  /** True once shutdown began: new calls are refused. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Serves one SDK transport as one session. */
+  async connect(transport: Transport): Promise<Session> {
+    if (this.#closing) throw new McpcError("SHUTTING_DOWN", "The server is shutting down; it accepts no new sessions.");
+    const session = new Session(this, transport);
+    this.sessions.set(session.id, session);
+    session.onClosed = () => {
+      this.sessions.delete(session.id);
+      // A session that goes away takes its running tasks with it: nobody could read their events.
+      this.registry.stopOwner(session.id, "Session closed").catch((error: unknown) => this.logger("error", String(error)));
+    };
+    await session.start();
+    return session;
+  }
+
+  /**
+   * Sends a server event to one session or to every session that negotiated MCPC.
+   * @returns how many sessions it was sent to.
+   */
+  emit(event: string, payload: unknown, options: EmitOptions = {}): number {
+    if (typeof event !== "string" || event.length === 0) {
+      throw new McpcError("INVALID_ARGUMENT", "A server event needs a non-empty name, e.g. server.emit(\"notification\", { ... }).");
+    }
+    let sent = 0;
+    for (const session of this.sessions.values()) {
+      if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
+      if (session.sendServerEvent(createServerEventMessage(event, payload, session.id))) sent++;
+    }
+    return sent;
+  }
+
+  /**
+   * Refuses new calls, stops running tasks within the deadline, waits for their
+   * terminal events and the answers of open calls, then closes every session.
+   */
+  async shutdown(reason = "Server shutting down"): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    await this.registry.shutdown(reason);
+    const deadline = this.options.tasks?.shutdownDeadlineMs ?? 10_000;
+    await Promise.all([...this.sessions.values()].map((session) => session.drain(deadline)));
+    await Promise.all([...this.sessions.values()].map((session) => session.close()));
+  }
+}

@@ -1,0 +1,275 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  EmptyResultSchema,
+  ErrorCode,
+  type CallToolRequest,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import { randomUUID } from "node:crypto";
+import { errorMessage } from "../errors.js";
+import type { ToolDefinition } from "../definitions/toolDefinitions.js";
+import {
+  MCPC_NOTIFICATION,
+  MCPC_TASK_META,
+  TERMINAL_EVENTS,
+  createTaskMessage,
+  type McpcHeartbeatMessage,
+} from "../protocol/message.js";
+import { driveGenerator } from "../tasks/driveGenerator.js";
+import type { TaskEvent } from "../tasks/taskRegistry.js";
+import { abortableSleep, type TaskContext, type ToolContext } from "./context.js";
+import type { LogLevel, ToolLogger } from "./logger.js";
+import { ProgressCounter } from "./progress.js";
+import type { Session } from "./session.js";
+import { WireError, invalidParams, toWireError } from "./wireError.js";
+import { errorResult, toToolResult } from "./toolResult.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * Answers one `tools/call`: picks the rung of the delivery ladder (DESIGN §4)
+ * for this caller and this tool, and runs the tool on it.
+ */
+export async function callTool(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
+  const { runtime } = session;
+  const { name } = request.params;
+  const tool = runtime.tools.get(name);
+  if (!tool) {
+    const known = [...runtime.tools.keys()].join(", ") || "none";
+    throw invalidParams(`Unknown tool "${name}". This server's tools are: ${known}.`);
+  }
+  if (runtime.closing) {
+    throw new WireError(ErrorCode.InternalError, `The server is shutting down; "${name}" was not started. Reconnect and call it again.`);
+  }
+  const parsed = parseArguments(tool, request.params.arguments ?? {});
+  if (!parsed.ok) return errorResult(parsed.message);
+  const args = parsed.value;
+
+  switch (tool.kind) {
+    case "ordinary":
+      return runOrdinary(session, tool, args, extra);
+    case "streaming":
+      return runStreaming(session, tool, args, extra);
+    case "background": {
+      const tag = readTaskTag(request.params._meta);
+      return tag !== undefined && session.native
+        ? startNative(session, tool, args, tag.taskId, extra)
+        : runFallback(session, tool, args, extra);
+    }
+  }
+}
+
+function parseArguments(tool: ToolDefinition, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (!tool.input) return { ok: true, value: raw };
+  const result = tool.input.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(arguments)";
+    return `${where}: ${issue.message}`;
+  });
+  return { ok: false, message: `Invalid arguments for tool "${tool.name}": ${problems.join("; ")}.` };
+}
+
+/** The native tag `_meta["mcpc/task"]`: undefined when absent; an error naming the field when malformed. */
+function readTaskTag(meta: Record<string, unknown> | undefined): { taskId: string | undefined } | undefined {
+  const tag = meta?.[MCPC_TASK_META];
+  if (tag === undefined) return undefined;
+  if (typeof tag !== "object" || tag === null) {
+    throw invalidParams(`_meta["${MCPC_TASK_META}"] must be an object like { "task_id": "<uuid>" } or {}.`);
+  }
+  const taskId = (tag as { task_id?: unknown }).task_id;
+  if (taskId !== undefined && (typeof taskId !== "string" || taskId.length === 0)) {
+    throw invalidParams(`_meta["${MCPC_TASK_META}"].task_id must be a non-empty string; got ${JSON.stringify(taskId)}.`);
+  }
+  return { taskId: taskId as string | undefined };
+}
+
+function toolLogger(session: Session, tool: ToolDefinition, extra: Extra): ToolLogger {
+  const at = (level: LogLevel) => (message: string, data?: unknown) =>
+    session.log(level, tool.name, message, data, extra.requestId);
+  return { debug: at("debug"), info: at("info"), warning: at("warning"), error: at("error") };
+}
+
+function toolContext(session: Session, tool: ToolDefinition, extra: Extra): ToolContext {
+  return { signal: extra.signal, sessionId: session.id, log: toolLogger(session, tool, extra) };
+}
+
+function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskId: string, signal: AbortSignal): TaskContext {
+  return {
+    signal,
+    sessionId: session.id,
+    log: toolLogger(session, tool, extra),
+    taskId,
+    sleep: (ms) => abortableSleep(ms, signal),
+    emit: (event, payload) => {
+      session.runtime.emit(event, payload, { sessionId: session.id });
+    },
+  };
+}
+
+async function runOrdinary(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
+  try {
+    return toToolResult(await tool.invoke(args, toolContext(session, tool, extra)));
+  } catch (error) {
+    return errorResult(errorMessage(error));
+  }
+}
+
+/** Sends progress for one call when it has a token; the caller awaits {@link barrier} before answering. */
+class CallProgress {
+  readonly #session: Session;
+  readonly #extra: Extra;
+  readonly #token: string | number | undefined;
+  readonly #counter = new ProgressCounter();
+
+  constructor(session: Session, extra: Extra) {
+    this.#session = session;
+    this.#extra = extra;
+    this.#token = extra._meta?.progressToken;
+  }
+
+  update(value: unknown): void {
+    if (this.#token !== undefined) this.#send(this.#counter.next(value));
+  }
+
+  heartbeat(): void {
+    if (this.#token !== undefined) this.#send(this.#counter.heartbeat());
+  }
+
+  /**
+   * Makes sure the client has read every progress notification before the answer:
+   * the SDK client drops those that share a read with the response
+   * (typescript-sdk#2580). A client answers a ping only after reading what came before it.
+   */
+  async barrier(): Promise<void> {
+    if (this.#counter.count === 0 || this.#extra.signal.aborted) return;
+    const timeout = this.#session.runtime.options.pingBarrierTimeoutMs ?? 5_000;
+    try {
+      // On the call's own stream (relatedRequestId), behind its progress notifications.
+      await this.#session.server.request({ method: "ping" }, EmptyResultSchema, {
+        timeout,
+        relatedRequestId: this.#extra.requestId,
+      });
+    } catch {
+      // A client that cannot answer pings still gets its answer.
+    }
+  }
+
+  #send(params: { progress: number; total?: number; message?: string }): void {
+    this.#session.transport
+      .sendDirect(
+        { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: this.#token as string | number, ...params } },
+        { relatedRequestId: this.#extra.requestId },
+      )
+      .catch(() => undefined);
+  }
+}
+
+async function runStreaming(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
+  const progress = new CallProgress(session, extra);
+  let outcome;
+  try {
+    const generator = tool.invoke(args, toolContext(session, tool, extra)) as AsyncGenerator<unknown, unknown, undefined>;
+    outcome = await driveGenerator(generator, extra.signal, (value) => progress.update(value));
+  } catch (error) {
+    outcome = { kind: "threw" as const, error };
+  }
+  await progress.barrier();
+  if (outcome.kind === "returned") return toToolResult(outcome.value);
+  if (outcome.kind === "threw") return errorResult(errorMessage(outcome.error));
+  return errorResult(`Tool "${tool.name}" was cancelled.`);
+}
+
+/** The synchronous fallback: the same task engine, answered with the return value. */
+async function runFallback(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
+  const { registry } = session.runtime;
+  const progress = new CallProgress(session, extra);
+  let resolveEnd!: (event: TaskEvent) => void;
+  const ended = new Promise<TaskEvent>((resolve) => (resolveEnd = resolve));
+  const snapshot = await toWireError(() =>
+    registry.start({
+      owner: session.id,
+      toolName: tool.name,
+      run: ({ taskId, signal }) => tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+      onEvent: (event) => {
+        if (event.event === "update") progress.update(event.payload);
+        else if (TERMINAL_EVENTS.has(event.event)) resolveEnd(event);
+      },
+      onHeartbeat: () => progress.heartbeat(),
+    }),
+  );
+  const onCancel = () => {
+    registry.stop(session.id, snapshot.task_id, "Cancelled by the client").catch(() => undefined);
+  };
+  extra.signal.addEventListener("abort", onCancel, { once: true });
+  const end = await ended;
+  extra.signal.removeEventListener("abort", onCancel);
+  await progress.barrier();
+  // Nobody will read this task again: its answer is the record.
+  registry.cleanup(session.id, snapshot.task_id).catch(() => undefined);
+  switch (end.event) {
+    case "complete":
+      return toToolResult(end.payload);
+    case "failed":
+      return errorResult(String(end.payload));
+    default:
+      return errorResult(`Tool "${tool.name}" was cancelled: ${String(end.payload)}.`);
+  }
+}
+
+/** The native dialect: answer `created` now, stream the rest as `notifications/mcpc`. */
+async function startNative(
+  session: Session,
+  tool: ToolDefinition,
+  args: unknown,
+  taskId: string | undefined,
+  extra: Extra,
+): Promise<CallToolResult> {
+  const { registry } = session.runtime;
+  const { transport } = session;
+  const requestId = extra.requestId;
+  transport.hold(requestId);
+  // If the call is cancelled before its answer is written, the answer never goes out.
+  extra.signal.addEventListener("abort", () => transport.release(requestId), { once: true });
+  // Minted here, not by the engine: the first events may be made before start() resolves.
+  const id = taskId ?? randomUUID();
+  try {
+    await toWireError(() =>
+      registry.start({
+        owner: session.id,
+        toolName: tool.name,
+        taskId: id,
+        run: ({ taskId: runId, signal }) =>
+          tool.invoke(args, taskContext(session, tool, extra, runId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+        onEvent: (event) => {
+          // `created` is the call's own answer; the rest follow it.
+          if (event.event === "created") return;
+          const message = createTaskMessage(event.event, session.id, id, tool.name, event.payload, event.seq);
+          transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
+        },
+        onHeartbeat: (seq) => {
+          const beat: McpcHeartbeatMessage = {
+            type: "heartbeat",
+            event: "heartbeat",
+            session_id: session.id,
+            task_id: id,
+            tool_name: tool.name,
+            result: null,
+            protocol: "mcpc",
+            seq,
+          };
+          transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> });
+        },
+      }),
+    );
+    const created = createTaskMessage("created", session.id, id, tool.name, null, 1);
+    const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(created) }] };
+    if (!tool.output) result.structuredContent = created as unknown as Record<string, unknown>;
+    return result;
+  } catch (error) {
+    transport.release(requestId);
+    throw error;
+  }
+}

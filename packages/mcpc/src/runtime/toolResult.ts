@@ -1,0 +1,33 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+/**
+ * Turns what a tool returned into an MCP tool result, FastMCP-style:
+ * a string is text; a number or boolean is its text; a plain object is both
+ * `structuredContent` and its JSON as text; an array is JSON text; `undefined`
+ * or `null` is an empty result; a value that already is a tool result
+ * (`{ content: [...] }`) passes through.
+ */
+export function toToolResult(value: unknown): CallToolResult {
+  if (value === undefined || value === null) return { content: [] };
+  if (typeof value === "string") return { content: [{ type: "text", text: value }] };
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return { content: [{ type: "text", text: String(value) }] };
+  }
+  if (isToolResult(value)) return value;
+  const text = JSON.stringify(value);
+  if (typeof value === "object" && !Array.isArray(value)) {
+    return { content: [{ type: "text", text }], structuredContent: value as Record<string, unknown> };
+  }
+  return { content: [{ type: "text", text }] };
+}
+
+/** An `isError` result carrying `message` (what the model reads). */
+export function errorResult(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+function isToolResult(value: unknown): value is CallToolResult {
+  if (typeof value !== "object" || value === null || !("content" in value)) return false;
+  const content = (value as { content: unknown }).content;
+  return Array.isArray(content) && content.every((item) => typeof item === "object" && item !== null && typeof (item as { type?: unknown }).type === "string");
+}

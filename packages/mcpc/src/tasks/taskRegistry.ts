@@ -1,0 +1,406 @@
+import { randomUUID } from "node:crypto";
+import PQueue from "p-queue";
+import { McpcError, errorMessage } from "../errors.js";
+import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
+import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
+import { MemoryTaskStore } from "./memoryTaskStore.js";
+import type { TaskRecord, TaskStore } from "./taskStore.js";
+
+/** Limits and timings of the task engine. Every field has the default of docs/tasks.md. */
+export interface TaskEngineOptions {
+  /** Where task records live. Default: a new {@link MemoryTaskStore}. */
+  store?: TaskStore;
+  /** Tasks running at once in one session; more wait in its queue. Default 1,000. */
+  maxRunningPerSession?: number;
+  /** Tasks waiting in one session's queue before new ones are refused. Default 10,000. */
+  maxQueuedPerSession?: number;
+  /** Tasks running at once across the whole server. Default: no limit beyond the per-session one. */
+  maxRunning?: number;
+  /** How long a stopped task may take to run its `finally` blocks before it is marked cancelled. Default 5 s. */
+  stopGraceMs?: number;
+  /** How long a finished task stays readable through `check`. Default 1 h. */
+  ttlMs?: number;
+  /** A task silent this long gets a heartbeat (at most 1.5 × this after its last event). Default 15 s. */
+  heartbeatMs?: number;
+  /** How long shutdown waits for running tasks before it marks them cancelled. Default 10 s. */
+  shutdownDeadlineMs?: number;
+}
+
+/** One event of a task, as the engine hands it to the delivery layer. */
+export interface TaskEvent {
+  event: TaskEventName;
+  /** Per task, from 1 (`created`), no gaps. */
+  seq: number;
+  /** The yielded value (`update`), the return value (`complete`), the error message (`failed`), the reason (`cancelled`). */
+  payload: unknown;
+}
+
+/** What the engine passes to the function that makes a task's generator. */
+export interface TaskRunControls {
+  taskId: string;
+  signal: AbortSignal;
+}
+
+/** What {@link TaskRegistry.start} needs to know about one task. */
+export interface TaskStartSpec {
+  /** The owning session or principal. */
+  owner: string;
+  toolName: string;
+  /** A client-chosen id; otherwise the engine mints a UUID v4. */
+  taskId?: string;
+  /** Makes the generator; called once the task leaves the queue. */
+  run: (controls: TaskRunControls) => AsyncGenerator<unknown, unknown, undefined>;
+  /** Receives every event, in order, synchronously. */
+  onEvent: (event: TaskEvent) => void;
+  /** Called while the task is silent (see {@link TaskEngineOptions.heartbeatMs}), with the last event's seq. */
+  onHeartbeat?: (seq: number) => void;
+}
+
+const DEFAULTS = {
+  maxRunningPerSession: 1_000,
+  maxQueuedPerSession: 10_000,
+  maxRunning: Number.POSITIVE_INFINITY,
+  stopGraceMs: 5_000,
+  ttlMs: 60 * 60 * 1_000,
+  heartbeatMs: 15_000,
+  shutdownDeadlineMs: 10_000,
+} satisfies Required<Omit<TaskEngineOptions, "store">>;
+
+/** The reason a stopped task's `cancelled` event carries. */
+export const STOPPED_REASON = "Task stopped";
+
+interface LiveTask {
+  readonly record: TaskRecord;
+  readonly spec: TaskStartSpec;
+  readonly controller: AbortController;
+  lastEventAt: number;
+  /** Set once the terminal event went out; everything after is ignored. */
+  finished: boolean;
+  readonly done: Promise<void>;
+  resolveDone: () => void;
+  /** Why the signal was aborted, for the `cancelled` payload. */
+  stopReason?: string;
+  /** The generator has been made (the task left its queues). */
+  started: boolean;
+}
+
+/**
+ * The task engine: start, check, stop, cleanup and list, with per-session and
+ * per-server concurrency limits, stop with a grace period, TTL for finished
+ * tasks and heartbeats for silent ones. It knows nothing of JSON-RPC: the
+ * runtime's delivery layer turns its events into wire messages.
+ */
+export class TaskRegistry {
+  readonly store: TaskStore;
+  readonly #options: Required<Omit<TaskEngineOptions, "store">>;
+  readonly #live = new Map<string, LiveTask>();
+  readonly #sessionQueues = new Map<string, PQueue>();
+  readonly #serverQueue: PQueue | undefined;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(options: TaskEngineOptions = {}) {
+    const { store, ...rest } = options;
+    this.store = store ?? new MemoryTaskStore();
+    this.#options = { ...DEFAULTS, ...definedOnly(rest) };
+    validateOptions(this.#options);
+    if (Number.isFinite(this.#options.maxRunning)) {
+      this.#serverQueue = new PQueue({ concurrency: this.#options.maxRunning });
+    }
+    const sweepEvery = Math.min(this.#options.ttlMs, 60_000);
+    this.#sweepTimer = setInterval(() => void this.#sweep(), sweepEvery);
+    this.#sweepTimer.unref();
+  }
+
+  /** Tasks not yet terminal, across all sessions. */
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  /** True once {@link shutdown} began: new tasks are refused. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /**
+   * Registers a task, emits `created` (seq 1) before any of its work runs, and
+   * queues it. Resolves with the snapshot once `created` went out.
+   * @throws McpcError `DUPLICATE_TASK`, `TASK_LIMIT`, `SHUTTING_DOWN`, `INVALID_ARGUMENT`
+   */
+  async start(spec: TaskStartSpec): Promise<TaskSnapshot> {
+    if (this.#closing) {
+      throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
+    }
+    const taskId = spec.taskId ?? randomUUID();
+    if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
+      throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
+    }
+    const queue = this.#sessionQueue(spec.owner);
+    if (queue.size >= this.#options.maxQueuedPerSession) {
+      throw new McpcError(
+        "TASK_LIMIT",
+        `Too many tasks in this session: ${queue.pending} running and ${queue.size} queued ` +
+          `(limit ${this.#options.maxQueuedPerSession} queued). Wait for some to finish, or stop them.`,
+      );
+    }
+    const now = Date.now();
+    const record: TaskRecord = {
+      owner: spec.owner,
+      task_id: taskId,
+      tool_name: spec.toolName,
+      status: "working",
+      seq: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    const created = await this.store.create(record);
+    if (!created) {
+      throw new McpcError(
+        "DUPLICATE_TASK",
+        `Task id "${taskId}" is already used in this session. Choose a new id (a UUID v4), or omit it and let the server mint one.`,
+      );
+    }
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    const live: LiveTask = {
+      record,
+      spec,
+      controller: new AbortController(),
+      lastEventAt: now,
+      finished: false,
+      started: false,
+      done,
+      resolveDone,
+    };
+    this.#live.set(key(spec.owner, taskId), live);
+    this.#ensureHeartbeat();
+    this.#emit(live, "created", null);
+
+    // No AbortSignal for p-queue: it would free the slot at once while the
+    // generator still runs its finally blocks. A task stopped while queued is
+    // finished by stop() and returns at once when its turn comes.
+    const work = () => this.#run(live);
+    const serverQueue = this.#serverQueue;
+    void queue.add(serverQueue ? () => serverQueue.add(work) : work);
+    return snapshot(record);
+  }
+
+  /**
+   * The task's current snapshot.
+   * @throws McpcError `UNKNOWN_TASK` when the owner has no such task (another session's task is unknown too).
+   */
+  async get(owner: string, taskId: string): Promise<TaskSnapshot> {
+    const record = await this.store.get(owner, taskId);
+    if (!record) throw unknownTask(taskId);
+    return snapshot(record);
+  }
+
+  /** The owner's tasks, oldest first. */
+  async list(owner: string): Promise<TaskSnapshot[]> {
+    const records = await this.store.list(owner);
+    return records.map(snapshot);
+  }
+
+  /**
+   * Stops a task: aborts its signal, waits up to the grace period for its
+   * `finally` blocks, then it ends `cancelled`. Resolves once it has ended.
+   * Stopping a finished task changes nothing and answers `stopped: false`.
+   * @throws McpcError `UNKNOWN_TASK`
+   */
+  async stop(owner: string, taskId: string, reason = STOPPED_REASON): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+    const live = this.#live.get(key(owner, taskId));
+    if (!live) return { task: await this.get(owner, taskId), stopped: false };
+    await this.#stopLive(live, reason, this.#options.stopGraceMs);
+    return { task: snapshot(live.record), stopped: true };
+  }
+
+  /**
+   * Removes a finished task's record.
+   * @throws McpcError `UNKNOWN_TASK`, or `INVALID_STATE` when the task is still running.
+   */
+  async cleanup(owner: string, taskId: string): Promise<void> {
+    if (this.#live.has(key(owner, taskId))) {
+      throw new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
+    }
+    if (!(await this.store.delete(owner, taskId))) throw unknownTask(taskId);
+  }
+
+  /** Stops every live task of one owner (a closed session), each ending `cancelled`. */
+  async stopOwner(owner: string, reason: string): Promise<void> {
+    const mine = [...this.#live.values()].filter((live) => live.record.owner === owner);
+    await Promise.all(mine.map((live) => this.#stopLive(live, reason, this.#options.stopGraceMs)));
+  }
+
+  /**
+   * Refuses new tasks, stops every live one and waits for their terminal events,
+   * at most `deadlineMs` (default: the configured shutdown deadline).
+   */
+  async shutdown(reason = "Server shutting down", deadlineMs = this.#options.shutdownDeadlineMs): Promise<void> {
+    this.#closing = true;
+    const grace = Math.min(this.#options.stopGraceMs, deadlineMs);
+    await Promise.all([...this.#live.values()].map((live) => this.#stopLive(live, reason, grace)));
+    this.close();
+  }
+
+  /** Clears the engine's timers. Live tasks are not touched: call {@link shutdown} for that. */
+  close(): void {
+    clearInterval(this.#sweepTimer);
+    clearInterval(this.#heartbeatTimer);
+    this.#sweepTimer = undefined;
+    this.#heartbeatTimer = undefined;
+  }
+
+  async #stopLive(live: LiveTask, reason: string, graceMs: number): Promise<void> {
+    if (live.finished) return;
+    live.stopReason ??= reason;
+    live.controller.abort(new McpcError("TASK_STOPPED", `${reason}: task "${live.record.task_id}".`));
+    if (!live.started) {
+      this.#finish(live, { kind: "stopped" });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([live.done, graceOver]);
+    clearTimeout(timer);
+    // A tool that ignores its signal past the grace period still ends, once, as cancelled.
+    this.#finish(live, { kind: "stopped" });
+  }
+
+  async #run(live: LiveTask): Promise<void> {
+    if (live.finished) return;
+    live.started = true;
+    const { signal } = live.controller;
+    let outcome: DriveOutcome;
+    try {
+      const generator = live.spec.run({ taskId: live.record.task_id, signal });
+      outcome = await driveGenerator(generator, signal, (value) => {
+        if (live.finished) return;
+        live.record.last_update = value;
+        this.#emit(live, "update", value);
+        return this.store.save(live.record);
+      });
+    } catch (error) {
+      outcome = signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
+    }
+    if (signal.aborted) outcome = { kind: "stopped" };
+    this.#finish(live, outcome);
+  }
+
+  #finish(live: LiveTask, outcome: DriveOutcome): void {
+    if (live.finished) return;
+    const record = live.record;
+    const now = Date.now();
+    record.finished_at = now;
+    record.expires_at = now + this.#options.ttlMs;
+    switch (outcome.kind) {
+      case "returned":
+        record.status = "completed";
+        record.result = outcome.value === undefined ? null : outcome.value;
+        this.#emit(live, "complete", record.result);
+        break;
+      case "threw":
+        record.status = "failed";
+        record.error = errorMessage(outcome.error);
+        this.#emit(live, "failed", record.error);
+        break;
+      case "stopped":
+        record.status = "cancelled";
+        record.error = live.stopReason ?? STOPPED_REASON;
+        this.#emit(live, "cancelled", record.error);
+        break;
+    }
+    live.finished = true;
+    this.#live.delete(key(record.owner, record.task_id));
+    this.#releaseQueue(record.owner);
+    if (this.#live.size === 0) {
+      clearInterval(this.#heartbeatTimer);
+      this.#heartbeatTimer = undefined;
+    }
+    void Promise.resolve(this.store.save(record)).catch(() => undefined);
+    live.resolveDone();
+  }
+
+  #emit(live: LiveTask, event: TaskEventName, payload: unknown): void {
+    const record = live.record;
+    record.seq += 1;
+    const now = Date.now();
+    record.updated_at = now;
+    live.lastEventAt = now;
+    live.spec.onEvent({ event, seq: record.seq, payload });
+  }
+
+  #sessionQueue(owner: string): PQueue {
+    let queue = this.#sessionQueues.get(owner);
+    if (!queue) {
+      queue = new PQueue({ concurrency: this.#options.maxRunningPerSession });
+      this.#sessionQueues.set(owner, queue);
+    }
+    return queue;
+  }
+
+  #releaseQueue(owner: string): void {
+    const queue = this.#sessionQueues.get(owner);
+    // The finishing task may still count as pending for a microtask; an idle queue is recreated on demand.
+    if (queue && queue.size === 0 && queue.pending <= 1) {
+      queueMicrotask(() => {
+        if (queue.size === 0 && queue.pending === 0 && this.#sessionQueues.get(owner) === queue) {
+          this.#sessionQueues.delete(owner);
+        }
+      });
+    }
+  }
+
+  #ensureHeartbeat(): void {
+    if (this.#heartbeatTimer) return;
+    const every = this.#options.heartbeatMs;
+    // One sweep for all tasks (never a timer per event): a silent task hears one within [every, 1.5 × every].
+    this.#heartbeatTimer = setInterval(() => {
+      const now = Date.now();
+      for (const live of this.#live.values()) {
+        if (now - live.lastEventAt >= every && !live.finished) {
+          live.lastEventAt = now;
+          live.spec.onHeartbeat?.(live.record.seq);
+        }
+      }
+    }, Math.max(1, Math.floor(every / 2)));
+    this.#heartbeatTimer.unref();
+  }
+
+  async #sweep(): Promise<void> {
+    try {
+      await this.store.sweep(Date.now());
+    } catch {
+      // A store that cannot sweep now will be asked again on the next tick.
+    }
+  }
+}
+
+function key(owner: string, taskId: string): string {
+  return `${owner}\u0000${taskId}`;
+}
+
+function unknownTask(taskId: string): McpcError {
+  return new McpcError(
+    "UNKNOWN_TASK",
+    `Unknown task "${taskId}": this session has no task with that id (it may have been cleaned up, or belong to another session).`,
+  );
+}
+
+/** The wire snapshot of a record: a shallow copy without the store's own fields. */
+export function snapshot(record: TaskRecord): TaskSnapshot {
+  const { owner: _owner, expires_at: _expires, ...wire } = record;
+  return wire;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateOptions(options: Required<Omit<TaskEngineOptions, "store">>): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+      throw new McpcError("INVALID_ARGUMENT", `Task option "${name}" must be a positive number of ${name.endsWith("Ms") ? "milliseconds" : "tasks"}; got ${String(value)}.`);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // End-to-end tests spawn real processes: two cores, so keep files from crowding each other.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
