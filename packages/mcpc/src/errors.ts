@@ -20,6 +20,10 @@ export type McpcErrorCode =
   | "SHUTTING_DOWN"
   /** A task was stopped (what `TaskContext.sleep` rejects with). */
   | "TASK_STOPPED"
+  /** A task ended `failed` (what `TaskHandle.value()` rejects with). */
+  | "TASK_FAILED"
+  /** A task ended `cancelled` (what `TaskHandle.value()` rejects with). */
+  | "TASK_CANCELLED"
   /** An argument to an mcpc API is invalid. */
   | "INVALID_ARGUMENT"
   /** The server is used in a way its state does not allow (serving twice, ...). */

@@ -1,0 +1,19 @@
+/**
+ * The MCPC client: `import { McpcClient } from "mcpc/client"`.
+ */
+export { McpcClient } from "./mcpcClient.js";
+export type { McpcListener, CallToolOptions } from "./mcpcClient.js";
+export { TaskHandle } from "./taskHandle.js";
+export type { TaskMode } from "./taskHandle.js";
+export { McpcClientTransport } from "./clientTransport.js";
+export type { ClientTransportHooks } from "./clientTransport.js";
+export { McpcError } from "../errors.js";
+export type { McpcErrorCode } from "../errors.js";
+export type {
+  McpcMessage,
+  McpcTaskMessage,
+  McpcServerEventMessage,
+  TaskSnapshot,
+  TaskStatus,
+  TaskEventName,
+} from "../protocol/message.js";

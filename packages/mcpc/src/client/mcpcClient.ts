@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { McpcError, type McpcErrorCode } from "../errors.js";
+import {
+  MCPC_CAPABILITY,
+  MCPC_METHODS,
+  MCPC_NATIVE_VERSION,
+  MCPC_TASK_META,
+  isMcpcMessage,
+  type McpcMessage,
+  type McpcServerEventMessage,
+  type McpcTaskMessage,
+  type McpcWireMessage,
+  type TaskSnapshot,
+} from "../protocol/message.js";
+import { McpcClientTransport } from "./clientTransport.js";
+import { TaskHandle } from "./taskHandle.js";
+
+/** Receives MCPC messages: task events and server events. */
+export type McpcListener = (message: McpcMessage) => void;
+
+/** Options of {@link McpcClient.callTool}. */
+export interface CallToolOptions {
+  /** The task id to use (default: a new UUID v4). Unique within the session. */
+  taskId?: string;
+  /** SDK request options for the call itself (timeout, signal, ...). */
+  request?: RequestOptions;
+}
+
+const Snapshot = z.looseObject({
+  task_id: z.string(),
+  tool_name: z.string(),
+  status: z.enum(["working", "input_required", "completed", "failed", "cancelled"]),
+  seq: z.number(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+const GetResult = z.object({ task: Snapshot });
+const StopResult = z.object({ task: Snapshot, stopped: z.boolean() });
+const ListResult = z.object({ tasks: z.array(Snapshot) });
+
+/**
+ * The MCPC client: wraps an SDK `Client`, declares MCPC, tags tool calls,
+ * and delivers task and server events to listeners and per-call handles.
+ * Against a server without MCPC it makes plain calls, with the same handles.
+ *
+ * @example
+ * ```ts
+ * const client = new McpcClient(new Client({ name: "app", version: "1.0.0" }));
+ * client.on((message) => console.log(message.event, message.result));
+ * await client.connect(new StdioClientTransport({ command: "node", args: ["server.js"] }));
+ * const task = await client.callTool("process_data", { url: "https://example.com" });
+ * for await (const event of task.events()) console.log(event.event);
+ * ```
+ */
+export class McpcClient {
+  /** The wrapped SDK client, for everything MCPC does not change (resources, prompts, ...). */
+  readonly sdk: Client;
+  readonly #listeners = new Set<McpcListener>();
+  readonly #handles = new Map<string, TaskHandle>();
+  /** Events for task ids this client has no handle for (another client of the session, or not yet called). */
+  #sessionId = "";
+
+  constructor(client: Client) {
+    this.sdk = client;
+    // Must happen before connect(): capabilities are sent in initialize.
+    client.registerCapabilities({ experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION } } });
+  }
+
+  /** Connects through `transport` (decorated so MCPC messages are read before the SDK's protocol layer). */
+  async connect(transport: Transport, options?: RequestOptions): Promise<void> {
+    const decorated = new McpcClientTransport(transport, {
+      onMcpcMessage: (message) => this.#onMessage(message),
+      onTaggedAnswer: (taskId, result) => this.#onTaggedAnswer(taskId, result),
+    });
+    await this.sdk.connect(decorated, options);
+  }
+
+  /** True when the server declared the native MCPC capability. */
+  get mcpcEnabled(): boolean {
+    const experimental = this.sdk.getServerCapabilities()?.experimental as Record<string, unknown> | undefined;
+    return typeof experimental?.[MCPC_CAPABILITY] === "object" && experimental[MCPC_CAPABILITY] !== null;
+  }
+
+  /** Adds a listener for every MCPC message (each exactly once); returns a function that removes it. */
+  on(listener: McpcListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls a tool. On an MCPC server a background tool answers `created` at once
+   * and the handle streams its events; any other tool (or server) answers
+   * synchronously, and the handle ends with that answer.
+   */
+  async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<TaskHandle> {
+    const taskId = options.taskId ?? randomUUID();
+    if (this.#handles.has(taskId)) {
+      throw new McpcError("DUPLICATE_TASK", `Task id "${taskId}" is already in use by this client; choose another.`);
+    }
+    const handle = new TaskHandle(taskId, name, {
+      deliver: (message) => this.#deliver(message),
+      recover: (h) => this.#recover(h),
+      stop: (id) => this.stop(id),
+    });
+    const mcpc = this.mcpcEnabled;
+    if (mcpc) this.#handles.set(taskId, handle);
+    const request = {
+      name,
+      arguments: args,
+      ...(mcpc && { _meta: { [MCPC_TASK_META]: { task_id: taskId } } }),
+    };
+    const progress = (params: { progress: number; total?: number; message?: string }) => {
+      handle.acceptLocal(localMessage("update", taskId, name, params));
+    };
+    const pending = this.sdk
+      .callTool(request, undefined, { resetTimeoutOnProgress: true, onprogress: progress, ...options.request })
+      .then((answer) => {
+        if (handle.mode === "background") return;
+        // A synchronous answer: the tool result is the task's terminal event.
+        const result = answer as CallToolResult;
+        handle.acceptLocal(localMessage(result.isError ? "failed" : "complete", taskId, name, readResult(result)));
+        this.#handles.delete(taskId);
+      })
+      .catch((error: unknown) => {
+        this.#handles.delete(taskId);
+        handle.fail(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      });
+    if (mcpc) {
+      // Resolve as soon as the call is answered: `created` for a background tool.
+      await pending;
+    } else {
+      pending.catch(() => undefined);
+    }
+    return handle;
+  }
+
+  /** The task's current state on the server. @throws McpcError `UNKNOWN_TASK` */
+  async check(taskId: string): Promise<TaskSnapshot> {
+    const answer = await this.#request(MCPC_METHODS.get, { task_id: taskId }, GetResult);
+    return answer.task as TaskSnapshot;
+  }
+
+  /** Stops a task; resolves once it has ended (its `cancelled` event was sent). @throws McpcError `UNKNOWN_TASK` */
+  async stop(taskId: string): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+    const answer = await this.#request(MCPC_METHODS.stop, { task_id: taskId }, StopResult);
+    return { task: answer.task as TaskSnapshot, stopped: answer.stopped };
+  }
+
+  /** This session's tasks on the server. */
+  async list(): Promise<TaskSnapshot[]> {
+    const answer = await this.#request(MCPC_METHODS.list, {}, ListResult);
+    return answer.tasks as TaskSnapshot[];
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    await this.sdk.close();
+  }
+
+  async #request<T extends z.ZodType>(method: string, params: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
+    if (!this.mcpcEnabled) {
+      throw new McpcError("INVALID_STATE", `The server does not speak MCPC, so it has no tasks to ${method.split("/").pop() ?? method}.`);
+    }
+    try {
+      return (await this.sdk.request({ method, params } as never, schema as never)) as z.infer<T>;
+    } catch (error) {
+      if (error instanceof McpError) {
+        const code = (error.data as { mcpcCode?: McpcErrorCode } | undefined)?.mcpcCode;
+        if (code) throw new McpcError(code, error.message.replace(/^MCP error -?\d+: /, ""), { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  #onMessage(message: McpcWireMessage): void {
+    if (message.type === "heartbeat") {
+      this.#handles.get(message.task_id)?.acceptHeartbeat(message.seq);
+      return;
+    }
+    if (!isMcpcMessage(message)) return;
+    this.#sessionId ||= message.session_id ?? "";
+    if (message.type === "server_event") {
+      this.#deliver(message);
+      return;
+    }
+    const handle = this.#handles.get(message.task_id);
+    if (handle) {
+      handle.acceptEvent(message);
+      if (handle.done) this.#handles.delete(message.task_id);
+    } else {
+      this.#deliver(message);
+    }
+  }
+
+  #onTaggedAnswer(taskId: string, result: unknown): void {
+    const created = readCreated(result);
+    if (!created) return;
+    this.#sessionId ||= created.session_id;
+    this.#handles.get(taskId)?.acceptCreated(created);
+  }
+
+  #deliver(message: McpcTaskMessage | McpcServerEventMessage): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(message);
+      } catch {
+        // One failing listener must not keep the event from the others.
+      }
+    }
+  }
+
+  #recover(handle: TaskHandle): void {
+    this.check(handle.taskId).then(
+      (task) => {
+        handle.acceptSnapshot(task, this.#sessionId);
+        if (handle.done) this.#handles.delete(handle.taskId);
+      },
+      () => undefined,
+    );
+  }
+}
+
+function localMessage(event: McpcTaskMessage["event"], taskId: string, toolName: string, result: unknown): McpcTaskMessage {
+  return { type: "task", event, session_id: "", task_id: taskId, tool_name: toolName, result, protocol: "mcpc" };
+}
+
+/** The `created` message of a tagged call's answer, if that is what it is. */
+function readCreated(result: unknown): McpcTaskMessage | undefined {
+  const answer = result as CallToolResult | undefined;
+  const structured = answer?.structuredContent;
+  if (isMcpcMessage(structured) && structured.type === "task" && structured.event === "created") return structured;
+  const first = answer?.content?.[0];
+  if (first?.type === "text" && first.text.startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(first.text);
+      if (isMcpcMessage(parsed) && parsed.type === "task" && parsed.event === "created") return parsed;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** What a synchronous answer means as a result: structured content, else the text (JSON when it parses). */
+function readResult(result: CallToolResult): unknown {
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const texts = (result.content ?? []).filter((item) => item.type === "text").map((item) => (item as { text: string }).text);
+  if (texts.length === 0) return result.content ?? null;
+  const text = texts.join("\n");
+  return text;
+}

@@ -1,0 +1,201 @@
+import { McpcError } from "../errors.js";
+import { TERMINAL_EVENTS, type McpcTaskMessage, type TaskSnapshot } from "../protocol/message.js";
+
+/** How a handle's task is run by the server. */
+export type TaskMode =
+  /** A background task: `created`, then events as they happen. */
+  | "background"
+  /** Answered synchronously (an ordinary tool, or a server without MCPC): progress became `update`s, the answer the terminal event. */
+  | "sync";
+
+/** The most events a handle keeps for an `events()` reader that is not reading. */
+const MAX_BUFFERED = 10_000;
+
+/** What a handle needs from its client. */
+export interface HandleOwner {
+  /** Passes a message the server sent on to the client's listeners. */
+  deliver(message: McpcTaskMessage): void;
+  /** Asks the server for the task's state after a gap in sequence numbers. */
+  recover(handle: TaskHandle): void;
+  stop(taskId: string): Promise<{ task: TaskSnapshot; stopped: boolean }>;
+}
+
+/**
+ * One tool call made through {@link McpcClient.callTool}: its events, in order,
+ * each once, ending at the terminal event (`complete`, `failed` or `cancelled`).
+ *
+ * @example
+ * ```ts
+ * const task = await client.callTool("process_data", { url });
+ * for await (const event of task.events()) console.log(event.event, event.result);
+ * const final = await task.result(); // the terminal event
+ * ```
+ */
+export class TaskHandle {
+  /** The task's id (chosen by the client). */
+  readonly taskId: string;
+  readonly toolName: string;
+  /** Events the server sent that never arrived (sequence gaps); the final state is still fetched. */
+  missed = 0;
+  #mode: TaskMode | undefined;
+  readonly #owner: HandleOwner;
+  #lastSeq = 0;
+  /** Events that arrived before `created` (possible over HTTP, where the answer and events take two streams). */
+  #early: McpcTaskMessage[] = [];
+  readonly #buffer: McpcTaskMessage[] = [];
+  #wake: (() => void) | undefined;
+  #iterating = false;
+  #terminal: McpcTaskMessage | undefined;
+  readonly #terminalPromise: Promise<McpcTaskMessage>;
+  #resolveTerminal!: (message: McpcTaskMessage) => void;
+  #rejectTerminal!: (error: Error) => void;
+
+  constructor(taskId: string, toolName: string, owner: HandleOwner) {
+    this.taskId = taskId;
+    this.toolName = toolName;
+    this.#owner = owner;
+    this.#terminalPromise = new Promise((resolve, reject) => {
+      this.#resolveTerminal = resolve;
+      this.#rejectTerminal = reject;
+    });
+    // A caller that only iterates must not see an unhandled rejection from result().
+    this.#terminalPromise.catch(() => undefined);
+  }
+
+  /** `background` once the server answered `created`; `sync` when it answered with the result. */
+  get mode(): TaskMode | undefined {
+    return this.#mode;
+  }
+
+  /** True once the terminal event was delivered. */
+  get done(): boolean {
+    return this.#terminal !== undefined;
+  }
+
+  /** The sequence number of the last event delivered. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Resolves with the terminal event (rejects only if the call itself failed, e.g. the connection closed). */
+  result(): Promise<McpcTaskMessage> {
+    return this.#terminalPromise;
+  }
+
+  /**
+   * Resolves with the `complete` event's result; rejects with an McpcError
+   * (`TASK_FAILED` or `TASK_CANCELLED`) carrying the server's message otherwise.
+   */
+  async value(): Promise<unknown> {
+    const terminal = await this.#terminalPromise;
+    if (terminal.event === "complete") return terminal.result;
+    const code = terminal.event === "failed" ? "TASK_FAILED" : "TASK_CANCELLED";
+    throw new McpcError(code, `Task "${this.taskId}" (${this.toolName}) ${terminal.event}: ${String(terminal.result)}`);
+  }
+
+  /** Asks the server to stop the task; resolves once it has ended. */
+  stop(): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+    return this.#owner.stop(this.taskId);
+  }
+
+  /**
+   * The task's events in order, each once, ending with the terminal event.
+   * Events that came before the call to `events()` are included. One reader per handle.
+   */
+  events(): AsyncIterableIterator<McpcTaskMessage> {
+    if (this.#iterating) {
+      throw new McpcError("INVALID_STATE", `events() of task "${this.taskId}" is already being read; use client.on(...) for a second reader.`);
+    }
+    this.#iterating = true;
+    const next = async (): Promise<IteratorResult<McpcTaskMessage, undefined>> => {
+      for (;;) {
+        const message = this.#buffer.shift();
+        if (message) return { value: message, done: false };
+        if (this.#terminal) return { value: undefined, done: true };
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    };
+    const iterator: AsyncIterableIterator<McpcTaskMessage> = {
+      next,
+      return: async () => {
+        this.#buffer.length = 0;
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** @internal The answer to the call was `created` (seq 1). */
+  acceptCreated(created: McpcTaskMessage): void {
+    if (this.#mode !== undefined) return;
+    this.#mode = "background";
+    this.#accept(created, true);
+    const early = this.#early.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    this.#early = [];
+    for (const message of early) this.#accept(message, true);
+  }
+
+  /** @internal A native event from the server. */
+  acceptEvent(message: McpcTaskMessage): void {
+    if (this.#mode === undefined) {
+      this.#early.push(message);
+      return;
+    }
+    this.#accept(message, true);
+  }
+
+  /** @internal A heartbeat told us the seq of the server's last event. */
+  acceptHeartbeat(seq: number): void {
+    if (this.#mode === "background" && !this.done && seq > this.#lastSeq) this.#owner.recover(this);
+  }
+
+  /** @internal The server's snapshot after a gap: ends the task if the server says it ended. */
+  acceptSnapshot(task: TaskSnapshot, sessionId: string): void {
+    if (this.done || task.seq <= this.#lastSeq) return;
+    const event = task.status === "completed" ? "complete" : task.status === "failed" ? "failed" : task.status === "cancelled" ? "cancelled" : undefined;
+    if (!event) return;
+    this.missed += task.seq - this.#lastSeq - 1;
+    const result = event === "complete" ? (task.result ?? null) : (task.error ?? null);
+    this.#accept({ type: "task", event, session_id: sessionId, task_id: this.taskId, tool_name: this.toolName, result, protocol: "mcpc", seq: task.seq }, true);
+  }
+
+  /** @internal A local event (synchronous answers, progress of a plain server): counted, not sent to listeners. */
+  acceptLocal(message: McpcTaskMessage): void {
+    this.#mode ??= "sync";
+    this.#accept({ ...message, seq: this.#lastSeq + 1 }, false);
+  }
+
+  /** @internal The call failed before the task could report anything. */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.#rejectTerminal(error);
+    this.#terminal = { type: "task", event: "failed", session_id: "", task_id: this.taskId, tool_name: this.toolName, result: error.message, protocol: "mcpc" };
+    this.#wake?.();
+  }
+
+  #accept(message: McpcTaskMessage, fromServer: boolean): void {
+    if (this.done) return;
+    const seq = message.seq;
+    if (seq !== undefined) {
+      if (seq <= this.#lastSeq) return; // a duplicate: every event once
+      if (seq > this.#lastSeq + 1) {
+        this.missed += seq - this.#lastSeq - 1;
+        if (!TERMINAL_EVENTS.has(message.event)) this.#owner.recover(this);
+      }
+      this.#lastSeq = seq;
+    }
+    if (fromServer) this.#owner.deliver(message);
+    if (this.#buffer.length >= MAX_BUFFERED) {
+      this.#buffer.shift();
+    }
+    this.#buffer.push(message);
+    if (TERMINAL_EVENTS.has(message.event)) {
+      this.#terminal = message;
+      this.#resolveTerminal(message);
+    }
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
+import { McpcError } from "../../src/index.js";
+import type { TaskHandle } from "../../src/client/index.js";
+import { INITIALIZE, RawProcess, connectMcpc, connectPlain, fixture } from "./harness.js";
+
+const SERVER = fixture("stdioServer.ts");
+const PLAIN = fixture("plainSdkServer.ts");
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function mcpc(file = SERVER) {
+  const connected = await connectMcpc(file);
+  cleanups.push(() => connected.close());
+  return connected;
+}
+
+async function collect(handle: TaskHandle): Promise<McpcTaskMessage[]> {
+  const events: McpcTaskMessage[] = [];
+  for await (const event of handle.events()) events.push(event);
+  return events;
+}
+
+describe("our client against an mcpc server over stdio", () => {
+  it("delivers created before the first update, then every event in order with no gap", async () => {
+    const { client } = await mcpc();
+    expect(client.mcpcEnabled).toBe(true);
+    const seen: McpcMessage[] = [];
+    client.on((message) => seen.push(message));
+    const task = await client.callTool("count", { n: 25 });
+    expect(task.mode).toBe("background");
+    const events = await collect(task);
+    expect(events.map((e) => e.event)).toEqual(["created", ...Array<string>(25).fill("update"), "complete"]);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+    expect(events.at(-1)?.result).toEqual({ counted: 25 });
+    expect(task.missed).toBe(0);
+    // Every listener saw every event exactly once, in the same order.
+    expect(seen.filter((m) => m.type === "task" && m.task_id === task.taskId)).toEqual(events);
+  });
+
+  it("keeps 50 concurrent tasks in one session apart: each handle gets all its events and only its own", async () => {
+    const { client } = await mcpc();
+    const handles = await Promise.all(Array.from({ length: 50 }, (_, i) => client.callTool("count", { n: 10 + (i % 7), delayMs: 1 })));
+    const all = await Promise.all(handles.map(collect));
+    all.forEach((events, i) => {
+      const n = 10 + (i % 7);
+      expect(events.every((e) => e.task_id === handles[i]?.taskId)).toBe(true);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: n + 2 }, (_, k) => k + 1));
+      expect(events.at(-1)).toMatchObject({ event: "complete", result: { counted: n } });
+    });
+    const listed = await client.list();
+    expect(listed.filter((t) => t.status === "completed")).toHaveLength(50);
+  });
+
+  it("stop() ends a running task with one cancelled event, after its finally block ran", async () => {
+    const { client } = await mcpc();
+    const task = await client.callTool("watch");
+    const iterator = task.events();
+    const first = await iterator.next();
+    expect(first.value?.event).toBe("created");
+    const outcome = await task.stop();
+    expect(outcome.stopped).toBe(true);
+    expect(outcome.task.status).toBe("cancelled");
+    const rest: McpcTaskMessage[] = [];
+    for await (const event of iterator) rest.push(event);
+    expect(rest.filter((e) => e.event === "cancelled")).toHaveLength(1);
+    expect(rest.at(-1)?.event).toBe("cancelled");
+    const finalized = await client.callTool("finalized");
+    expect(await finalized.value()).toEqual({ finalized: [task.taskId] });
+    // Stopping it again changes nothing and says so.
+    expect((await client.stop(task.taskId)).stopped).toBe(false);
+    await expect(task.value()).rejects.toMatchObject({ code: "TASK_CANCELLED" });
+  });
+
+  it("reports a throwing tool as one failed event carrying its message", async () => {
+    const { client } = await mcpc();
+    const task = await client.callTool("boom", { message: "the disk is full" });
+    const events = await collect(task);
+    expect(events.map((e) => e.event)).toEqual(["created", "update", "failed"]);
+    expect(events.at(-1)?.result).toBe("the disk is full");
+    expect(await client.check(task.taskId)).toMatchObject({ status: "failed", error: "the disk is full" });
+    await expect(task.value()).rejects.toBeInstanceOf(McpcError);
+  });
+
+  it("answers ordinary and streaming tools synchronously through the same handle", async () => {
+    const { client } = await mcpc();
+    const sum = await client.callTool("add", { a: 2, b: 40 });
+    expect(sum.mode).toBe("sync");
+    expect(await sum.value()).toBe("42");
+    const streamed = await client.callTool("count_sync", { n: 3 });
+    expect(await streamed.value()).toBe("counted to 3");
+  });
+
+  it("delivers a server event to the MCPC session", async () => {
+    const { client } = await mcpc();
+    const received = new Promise<McpcMessage>((resolve) => client.on((m) => m.type === "server_event" && resolve(m)));
+    const call = await client.callTool("announce", { text: "hello" });
+    expect(await call.value()).toEqual({ sent: 1 });
+    expect(await received).toMatchObject({ type: "server_event", event: "announcement", result: { text: "hello" }, task_id: null });
+  });
+});
+
+describe("our client against a plain SDK server (no MCPC)", () => {
+  it("still calls tools, with progress as updates and the answer as the terminal event", async () => {
+    const { client } = await mcpc(PLAIN);
+    expect(client.mcpcEnabled).toBe(false);
+    const task = await client.callTool("slow_sum", { a: 1, b: 2 });
+    const events = await collect(task);
+    expect(events.map((e) => e.event)).toEqual(["update", "update", "update", "complete"]);
+    expect(events.at(-1)?.result).toBe("3");
+    const failing = await client.callTool("fails");
+    expect((await failing.result()).event).toBe("failed");
+    await expect(client.check("anything")).rejects.toMatchObject({ code: "INVALID_STATE" });
+  });
+});
+
+describe("bad input gets a clear error and the server keeps serving", () => {
+  it("names an unknown tool, an invalid argument, and an unknown task id", async () => {
+    const { client } = await mcpc();
+    await expect(client.callTool("no_such_tool")).rejects.toThrow(/Unknown tool "no_such_tool"\. This server's tools are: count, watch/);
+    const invalid = await client.sdk.callTool({ name: "add", arguments: { a: 1, b: "two" } });
+    expect(invalid.isError).toBe(true);
+    expect(JSON.stringify(invalid.content)).toMatch(/Invalid arguments for tool \\"add\\": b: .*expected number/);
+    await expect(client.check("no-such-task")).rejects.toMatchObject({ code: "UNKNOWN_TASK", message: expect.stringContaining('"no-such-task"') });
+    await expect(client.stop("no-such-task")).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    expect(await (await client.callTool("add", { a: 1, b: 1 })).value()).toBe("2");
+  });
+
+  it("refuses to stop or check another session's task, which keeps running", async () => {
+    const a = await mcpc();
+    const b = await mcpc();
+    const task = await a.client.callTool("watch");
+    await expect(b.client.stop(task.taskId)).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    await expect(b.client.check(task.taskId)).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    expect((await a.client.check(task.taskId)).status).toBe("working");
+    await task.stop();
+  });
+
+  it("refuses a duplicate client-chosen task id in one session", async () => {
+    const { client } = await mcpc();
+    const first = await client.callTool("count", { n: 1 }, { taskId: "fixed-id" });
+    await first.result();
+    await expect(client.sdk.callTool({ name: "count", arguments: { n: 1 }, _meta: { "mcpc/task": { task_id: "fixed-id" } } })).rejects.toThrow(
+      /already used in this session/,
+    );
+  });
+
+  it("answers malformed JSON and non-JSON-RPC lines with errors, then serves the next request", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send("this is not json");
+    expect(await raw.waitFor((m) => (m.error as { code?: number } | undefined)?.code === -32700)).toMatchObject({ id: null });
+    raw.send(JSON.stringify({ hello: "world" }));
+    expect(await raw.waitFor((m) => (m.error as { code?: number } | undefined)?.code === -32600)).toMatchObject({ id: null });
+    raw.send(INITIALIZE(1, false));
+    const init = await raw.waitFor((m) => m.id === 1);
+    expect(init.result).toMatchObject({ serverInfo: { name: "fixture" } });
+  });
+
+  it("keeps stdout for the protocol when tool code writes to it", async () => {
+    const connected = await connectPlain(SERVER);
+    cleanups.push(() => connected.close());
+    const answer = await connected.client.callTool({ name: "noisy", arguments: {} });
+    expect(answer.content).toEqual([{ type: "text", text: "still fine" }]);
+    expect((await connected.client.callTool({ name: "add", arguments: { a: 1, b: 2 } })).content).toEqual([{ type: "text", text: "3" }]);
+    expect(connected.stderr()).toContain("noise from console.log");
+    expect(connected.stderr()).toContain("noise from process.stdout.write");
+  });
+});
+
+describe("shutdown", () => {
+  it("on SIGTERM ends a running task with a terminal event the client sees, and exits 0", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send(INITIALIZE(1, true));
+    await raw.waitFor((m) => m.id === 1);
+    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "watch", arguments: {}, _meta: { "mcpc/task": { task_id: "t-1" } } } }));
+    await raw.waitFor((m) => (m.params as { event?: string } | undefined)?.event === "update");
+    raw.child.kill("SIGTERM");
+    const terminal = await raw.waitFor((m) => ["cancelled", "failed", "complete"].includes((m.params as { event?: string } | undefined)?.event ?? ""));
+    expect(terminal.params).toMatchObject({ event: "cancelled", task_id: "t-1", result: "Server shutting down" });
+    expect(await raw.exited()).toBe(0);
+  });
+
+  it("answers a plain client's open call when SIGTERM arrives, then exits 0", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send(INITIALIZE(1, false));
+    await raw.waitFor((m) => m.id === 1);
+    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "watch", arguments: {}, _meta: { progressToken: "p" } } }));
+    await raw.waitFor((m) => m.method === "notifications/progress");
+    raw.child.kill("SIGTERM");
+    const answer = await raw.waitFor((m) => m.id === 2);
+    expect(answer.result).toMatchObject({ isError: true });
+    expect(JSON.stringify(answer.result)).toContain("Server shutting down");
+    expect(raw.lines.some((line) => line.includes("notifications/mcpc"))).toBe(false);
+    expect(await raw.exited()).toBe(0);
+  });
+});
