@@ -1,4 +1,5 @@
 import { McpcError } from "../errors.js";
+import { deferred } from "../util/deferred.js";
 import { TERMINAL_EVENTS, type McpcTaskMessage, type TaskSnapshot } from "../protocol/message.js";
 
 /** How a handle's task is run by the server. */
@@ -46,20 +47,14 @@ export class TaskHandle {
   #wake: (() => void) | undefined;
   #iterating = false;
   #terminal: McpcTaskMessage | undefined;
-  readonly #terminalPromise: Promise<McpcTaskMessage>;
-  #resolveTerminal!: (message: McpcTaskMessage) => void;
-  #rejectTerminal!: (error: Error) => void;
+  readonly #settled = deferred<McpcTaskMessage>();
 
   constructor(taskId: string, toolName: string, owner: HandleOwner) {
     this.taskId = taskId;
     this.toolName = toolName;
     this.#owner = owner;
-    this.#terminalPromise = new Promise((resolve, reject) => {
-      this.#resolveTerminal = resolve;
-      this.#rejectTerminal = reject;
-    });
     // A caller that only iterates must not see an unhandled rejection from result().
-    this.#terminalPromise.catch(() => undefined);
+    this.#settled.promise.catch(() => undefined);
   }
 
   /** `background` once the server answered `created`; `sync` when it answered with the result. */
@@ -79,7 +74,7 @@ export class TaskHandle {
 
   /** Resolves with the terminal event (rejects only if the call itself failed, e.g. the connection closed). */
   result(): Promise<McpcTaskMessage> {
-    return this.#terminalPromise;
+    return this.#settled.promise;
   }
 
   /**
@@ -87,7 +82,7 @@ export class TaskHandle {
    * (`TASK_FAILED` or `TASK_CANCELLED`) carrying the server's message otherwise.
    */
   async value(): Promise<unknown> {
-    const terminal = await this.#terminalPromise;
+    const terminal = await this.#settled.promise;
     if (terminal.event === "complete") return terminal.result;
     const code = terminal.event === "failed" ? "TASK_FAILED" : "TASK_CANCELLED";
     throw new McpcError(code, `Task "${this.taskId}" (${this.toolName}) ${terminal.event}: ${String(terminal.result)}`);
@@ -169,7 +164,7 @@ export class TaskHandle {
   /** @internal The call failed before the task could report anything. */
   fail(error: Error): void {
     if (this.done) return;
-    this.#rejectTerminal(error);
+    this.#settled.reject(error);
     this.#terminal = { type: "task", event: "failed", session_id: "", task_id: this.taskId, tool_name: this.toolName, result: error.message, protocol: "mcpc" };
     this.#wake?.();
   }
@@ -192,7 +187,7 @@ export class TaskHandle {
     this.#buffer.push(message);
     if (TERMINAL_EVENTS.has(message.event)) {
       this.#terminal = message;
-      this.#resolveTerminal(message);
+      this.#settled.resolve(message);
     }
     const wake = this.#wake;
     this.#wake = undefined;

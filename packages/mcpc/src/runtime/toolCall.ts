@@ -25,6 +25,7 @@ import { ProgressCounter } from "./progress.js";
 import type { Session } from "./session.js";
 import { WireError, invalidParams, toWireError } from "./wireError.js";
 import { errorResult, toToolResult } from "./toolResult.js";
+import { deferred } from "../util/deferred.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -186,8 +187,7 @@ async function runStreaming(session: Session, tool: ToolDefinition, args: unknow
 async function runFallback(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
   const { registry } = session.runtime;
   const progress = new CallProgress(session, extra);
-  let resolveEnd!: (event: TaskEvent) => void;
-  const ended = new Promise<TaskEvent>((resolve) => (resolveEnd = resolve));
+  const ended = deferred<TaskEvent>();
   const snapshot = await toWireError(() =>
     registry.start({
       owner: session.id,
@@ -195,7 +195,7 @@ async function runFallback(session: Session, tool: ToolDefinition, args: unknown
       run: ({ taskId, signal }) => tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
       onEvent: (event) => {
         if (event.event === "update") progress.update(event.payload);
-        else if (TERMINAL_EVENTS.has(event.event)) resolveEnd(event);
+        else if (TERMINAL_EVENTS.has(event.event)) ended.resolve(event);
       },
       onHeartbeat: () => progress.heartbeat(),
     }),
@@ -204,7 +204,7 @@ async function runFallback(session: Session, tool: ToolDefinition, args: unknown
     registry.stop(session.id, snapshot.task_id, "Cancelled by the client").catch(() => undefined);
   };
   extra.signal.addEventListener("abort", onCancel, { once: true });
-  const end = await ended;
+  const end = await ended.promise;
   extra.signal.removeEventListener("abort", onCancel);
   await progress.barrier();
   // Nobody will read this task again: its answer is the record.

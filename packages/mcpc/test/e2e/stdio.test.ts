@@ -1,3 +1,4 @@
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
 import { McpcError } from "../../src/index.js";
@@ -117,6 +118,77 @@ describe("our client against a plain SDK server (no MCPC)", () => {
   });
 });
 
+describe("the native dialect on the wire", () => {
+  it("writes the created answer before the task's first event, even for a tool that yields at once", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send(INITIALIZE(1, true));
+    const init = await raw.waitFor((m) => m.id === 1);
+    expect(init.result).toMatchObject({ capabilities: { experimental: { mcpc: { version: "1.0", provider: "fixture" } } } });
+    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    for (let id = 2; id < 12; id++) {
+      raw.send(JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "count", arguments: { n: 3 }, _meta: { "mcpc/task": { task_id: `w-${id}` } } } }));
+    }
+    await raw.waitFor((m) => (m.params as { task_id?: string; event?: string } | undefined)?.task_id === "w-11" && (m.params as { event?: string }).event === "complete");
+    const messages = raw.lines.map((line) => JSON.parse(line) as { id?: number; params?: { task_id?: string; seq?: number; event?: string }; result?: { structuredContent?: { event?: string; seq?: number } } });
+    for (let id = 2; id < 12; id++) {
+      const answerAt = messages.findIndex((m) => m.id === id);
+      const firstEventAt = messages.findIndex((m) => m.params?.task_id === `w-${id}`);
+      expect(answerAt).toBeGreaterThanOrEqual(0);
+      expect(answerAt).toBeLessThan(firstEventAt);
+      expect(messages[answerAt]?.result?.structuredContent).toMatchObject({ event: "created", seq: 1, task_id: `w-${id}` });
+      const seqs = messages.filter((m) => m.params?.task_id === `w-${id}`).map((m) => m.params?.seq);
+      expect(seqs).toEqual([2, 3, 4, 5]);
+    }
+  });
+});
+
+describe("the synchronous fallback, to a plain SDK client", () => {
+  it("keeps a silent call alive with progress heartbeats, so a client time-out that resets on progress never fires", async () => {
+    const connected = await connectPlain(SERVER);
+    cleanups.push(() => connected.close());
+    const beats: number[] = [];
+    // The fixture's heartbeat is 200 ms; the task is silent for 900 ms; the client gives up after 500 ms of silence.
+    const result = await connected.client.callTool({ name: "silent", arguments: { ms: 900 } }, undefined, {
+      timeout: 500,
+      resetTimeoutOnProgress: true,
+      onprogress: (p) => beats.push(p.progress),
+    });
+    expect(result.content).toEqual([{ type: "text", text: "done" }]);
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats).toEqual([...beats].sort((x, y) => x - y));
+    expect(new Set(beats).size).toBe(beats.length);
+  });
+
+  it("stops the task when the client cancels the call (notifications/cancelled), running its finally", async () => {
+    const connected = await connectPlain(SERVER);
+    cleanups.push(() => connected.close());
+    const controller = new AbortController();
+    let ticks = 0;
+    const call = connected.client.callTool({ name: "watch", arguments: {} }, undefined, {
+      signal: controller.signal,
+      onprogress: () => {
+        if (++ticks === 3) controller.abort("enough");
+      },
+    });
+    await expect(call).rejects.toThrow();
+    const deadline = Date.now() + 5_000;
+    let finalized: string[] = [];
+    while (finalized.length === 0 && Date.now() < deadline) {
+      const answer = await connected.client.callTool({ name: "finalized", arguments: {} });
+      finalized = (answer.structuredContent as { finalized: string[] }).finalized;
+    }
+    expect(finalized).toHaveLength(1);
+  });
+
+  it("turns a failing background tool into an isError result with its message", async () => {
+    const connected = await connectPlain(SERVER);
+    cleanups.push(() => connected.close());
+    const result = await connected.client.callTool({ name: "boom", arguments: { message: "quota exceeded" } });
+    expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: "quota exceeded" }] });
+  });
+});
+
 describe("bad input gets a clear error and the server keeps serving", () => {
   it("names an unknown tool, an invalid argument, and an unknown task id", async () => {
     const { client } = await mcpc();
@@ -168,6 +240,19 @@ describe("bad input gets a clear error and the server keeps serving", () => {
     expect((await connected.client.callTool({ name: "add", arguments: { a: 1, b: 2 } })).content).toEqual([{ type: "text", text: "3" }]);
     expect(connected.stderr()).toContain("noise from console.log");
     expect(connected.stderr()).toContain("noise from process.stdout.write");
+  });
+
+  it("sends ctx.log lines to a client that asked for logs, and to stderr", async () => {
+    const connected = await connectPlain(SERVER);
+    cleanups.push(() => connected.close());
+    const logged: unknown[] = [];
+    connected.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logged.push(n.params));
+    await connected.client.callTool({ name: "noisy", arguments: {} });
+    expect(logged).toEqual([]);
+    await connected.client.setLoggingLevel("info");
+    await connected.client.callTool({ name: "noisy", arguments: {} });
+    expect(logged).toEqual([{ level: "info", logger: "noisy", data: "a log line" }]);
+    expect(connected.stderr()).toContain("[noisy] a log line");
   });
 });
 
