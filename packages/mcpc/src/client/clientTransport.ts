@@ -1,5 +1,6 @@
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { TransportDecorator } from "../util/transportDecorator.js";
 import { MCPC_NOTIFICATION, MCPC_TASK_META, type McpcWireMessage } from "../protocol/message.js";
 
 /** What the client transport reports to the client. */
@@ -17,50 +18,26 @@ export interface ClientTransportHooks {
  * client before the SDK resolves the call, so `created` is delivered before
  * any event that followed it on the wire.
  */
-export class McpcClientTransport implements Transport {
-  readonly #inner: Transport;
+export class McpcClientTransport extends TransportDecorator {
   readonly #hooks: ClientTransportHooks;
   /** Request id of each tagged `tools/call` in flight → its task id. */
   readonly #tagged = new Map<RequestId, string>();
 
-  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  onclose?: () => void;
-  onerror?: (error: Error) => void;
-
   constructor(inner: Transport, hooks: ClientTransportHooks) {
-    this.#inner = inner;
+    super(inner);
     this.#hooks = hooks;
-    inner.onmessage = (message, extra) => this.#receive(message, extra);
-    inner.onclose = () => this.onclose?.();
-    inner.onerror = (error) => this.onerror?.(error);
   }
 
-  get sessionId(): string | undefined {
-    return this.#inner.sessionId;
-  }
-
-  setProtocolVersion(version: string): void {
-    this.#inner.setProtocolVersion?.(version);
-  }
-
-  start(): Promise<void> {
-    return this.#inner.start();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
-  }
-
-  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  override send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if ("method" in message && message.method === "tools/call" && "id" in message) {
       const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
       const tag = meta?.[MCPC_TASK_META] as { task_id?: unknown } | undefined;
       if (typeof tag?.task_id === "string") this.#tagged.set(message.id, tag.task_id);
     }
-    return this.#inner.send(message, options);
+    return this.inner.send(message, options);
   }
 
-  #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+  protected override receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     if ("method" in message) {
       if (message.method === MCPC_NOTIFICATION && !("id" in message)) {
         this.#hooks.onMcpcMessage(message.params as unknown as McpcWireMessage);

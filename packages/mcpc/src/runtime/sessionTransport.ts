@@ -1,5 +1,6 @@
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { TransportDecorator } from "../util/transportDecorator.js";
 
 /**
  * Wraps one SDK transport for one session. It does not re-implement anything:
@@ -14,52 +15,30 @@ import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextp
  *
  * It also turns unreadable input into a JSON-RPC error reply instead of silence.
  */
-export class SessionTransport implements Transport {
-  readonly #inner: Transport;
+export class SessionTransport extends TransportDecorator {
   /** Events waiting for the answer to the request they belong to. */
   readonly #held = new Map<RequestId, Array<[JSONRPCMessage, TransportSendOptions | undefined]>>();
   readonly #onBadInput: ((error: Error) => void) | undefined;
 
-  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  onclose?: () => void;
-  onerror?: (error: Error) => void;
-
   constructor(inner: Transport, options: { onBadInput?: (error: Error) => void } = {}) {
-    this.#inner = inner;
+    super(inner);
     this.#onBadInput = options.onBadInput;
-    inner.onmessage = (message, extra) => this.onmessage?.(message, extra);
-    inner.onclose = () => this.onclose?.();
-    inner.onerror = (error) => {
-      if (isUnreadableInput(error)) this.#replyToUnreadable(error);
-      this.onerror?.(error);
-    };
   }
 
-  get sessionId(): string | undefined {
-    return this.#inner.sessionId;
+  protected override handleError(error: Error): void {
+    if (isUnreadableInput(error)) this.#replyToUnreadable(error);
+    this.onerror?.(error);
   }
 
-  setProtocolVersion(version: string): void {
-    this.#inner.setProtocolVersion?.(version);
-  }
-
-  start(): Promise<void> {
-    return this.#inner.start();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
-  }
-
-  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    const sent = this.#inner.send(message, options);
+  override send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const sent = this.inner.send(message, options);
     if ("id" in message && message.id !== undefined && ("result" in message || "error" in message)) this.release(message.id);
     return sent;
   }
 
   /** Sends now, bypassing the protocol layer (events and progress). */
   sendDirect(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    return this.#inner.send(message, options);
+    return this.inner.send(message, options);
   }
 
   /** From now on, events for `requestId` wait until its answer went out (or {@link release}). */
@@ -74,7 +53,7 @@ export class SessionTransport implements Transport {
       queue.push([message, options]);
       return;
     }
-    this.#inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
+    this.inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
   }
 
   /** Lets the held events of `requestId` go, in order. Idempotent. */
@@ -83,7 +62,7 @@ export class SessionTransport implements Transport {
     if (!queue) return;
     this.#held.delete(requestId);
     for (const [message, options] of queue) {
-      this.#inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
+      this.inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
     }
   }
 
@@ -96,7 +75,7 @@ export class SessionTransport implements Transport {
         ? { code: -32700, message: `Parse error: ${error.message}. Send one JSON-RPC message per line.` }
         : { code: -32600, message: `Invalid Request: the line is JSON but not a JSON-RPC 2.0 message (${firstIssue(error)}).` },
     };
-    this.#inner.send(reply).catch(() => undefined);
+    this.inner.send(reply).catch(() => undefined);
     this.#onBadInput?.(error);
   }
 }
