@@ -15,7 +15,7 @@ export function toToolResult(value: unknown): CallToolResult {
   }
   if (isToolResult(value)) return value;
   const text = JSON.stringify(value);
-  if (typeof value === "object" && !Array.isArray(value)) {
+  if (isPlainObject(value)) {
     return { content: [{ type: "text", text }], structuredContent: value as Record<string, unknown> };
   }
   return { content: [{ type: "text", text }] };
@@ -24,6 +24,13 @@ export function toToolResult(value: unknown): CallToolResult {
 /** An `isError` result carrying `message` (what the model reads). */
 export function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** Only plain objects are structured content: a Date or a Map would not survive as the object it is. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function isToolResult(value: unknown): value is CallToolResult {

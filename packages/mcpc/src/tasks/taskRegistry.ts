@@ -136,14 +136,8 @@ export class TaskRegistry {
     if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
       throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
     }
-    const queue = this.#sessionQueue(spec.owner);
-    if (queue.size >= this.#options.maxQueuedPerSession) {
-      throw new McpcError(
-        "TASK_LIMIT",
-        `Too many tasks in this session: ${queue.pending} running and ${queue.size} queued ` +
-          `(limit ${this.#options.maxQueuedPerSession} queued). Wait for some to finish, or stop them.`,
-      );
-    }
+    const waiting = this.#sessionQueues.get(spec.owner);
+    if (waiting && waiting.size >= this.#options.maxQueuedPerSession) throw queueFull(waiting, this.#options.maxQueuedPerSession);
     const now = Date.now();
     const record: TaskRecord = {
       owner: spec.owner,
@@ -160,6 +154,17 @@ export class TaskRegistry {
         "DUPLICATE_TASK",
         `Task id "${taskId}" is already used in this session. Choose a new id (a UUID v4), or omit it and let the server mint one.`,
       );
+    }
+    // The checks above ran before an await: a shutdown, or other starts of this
+    // session, may have come in meanwhile (and an idle queue may have been
+    // dropped). From here to queue.add nothing awaits.
+    const queue = this.#sessionQueue(spec.owner);
+    if (this.#closing || queue.size >= this.#options.maxQueuedPerSession) {
+      await this.store.delete(spec.owner, taskId);
+      if (this.#closing) {
+        throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
+      }
+      throw queueFull(queue, this.#options.maxQueuedPerSession);
     }
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -260,7 +265,7 @@ export class TaskRegistry {
       return;
     }
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerMs(graceMs))));
     await Promise.race([live.done, graceOver]);
     clearTimeout(timer);
     // A tool that ignores its signal past the grace period still ends, once, as cancelled.
@@ -341,9 +346,11 @@ export class TaskRegistry {
 
   #releaseQueue(owner: string): void {
     const queue = this.#sessionQueues.get(owner);
-    // The finishing task may still count as pending for a microtask; an idle queue is recreated on demand.
+    // The finishing task still counts as pending until p-queue sees its promise
+    // settle, a few microtasks from now: drop the queue once it is really idle.
+    // An idle queue is recreated on demand.
     if (queue && queue.size === 0 && queue.pending <= 1) {
-      queueMicrotask(() => {
+      void queue.onIdle().then(() => {
         if (queue.size === 0 && queue.pending === 0 && this.#sessionQueues.get(owner) === queue) {
           this.#sessionQueues.delete(owner);
         }
@@ -363,7 +370,7 @@ export class TaskRegistry {
           live.spec.onHeartbeat?.(live.record.seq);
         }
       }
-    }, Math.max(1, Math.floor(every / 2)));
+    }, timerMs(Math.max(1, Math.floor(every / 2))));
     this.#heartbeatTimer.unref();
   }
 
@@ -378,6 +385,21 @@ export class TaskRegistry {
 
 function key(owner: string, taskId: string): string {
   return `${owner}\u0000${taskId}`;
+}
+
+function queueFull(queue: PQueue, limit: number): McpcError {
+  return new McpcError(
+    "TASK_LIMIT",
+    `Too many tasks in this session: ${queue.pending} running and ${queue.size} queued ` +
+      `(limit ${limit} queued). Wait for some to finish, or stop them.`,
+  );
+}
+
+/** Node runs a timer of more than 2^31 − 1 ms (an `Infinity` option, say) after 1 ms: clamp instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function timerMs(ms: number): number {
+  return Math.min(ms, MAX_TIMER_MS);
 }
 
 function unknownTask(taskId: string): McpcError {
