@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { CoalescingWriter } from "./coalescingWriter.js";
 import type { McpcRuntime } from "./runtime.js";
 
 /** Options of a stdio server. */
@@ -14,7 +15,8 @@ export interface StdioOptions {
  * Serves the runtime on this process's stdin/stdout as one session.
  *
  * stdout belongs to the protocol: the SDK transport gets its own handle on the
- * real `write`, and everyone else's `process.stdout.write` (so `console.log`
+ * real `write` (through a {@link CoalescingWriter}, which joins the messages of
+ * one tick into one write), and everyone else's `process.stdout.write` (so `console.log`
  * in tool code too) is diverted to stderr. SIGINT, SIGTERM and stdin's end
  * shut the server down gracefully: running tasks are stopped within the
  * deadline and their terminal events written before the process exits.
@@ -22,10 +24,12 @@ export interface StdioOptions {
 export async function serveStdio(runtime: McpcRuntime, options: StdioOptions = {}): Promise<{ closed: Promise<void> }> {
   const stdout = process.stdout;
   const realWrite = stdout.write.bind(stdout) as (chunk: string | Uint8Array, callback?: (error?: Error | null) => void) => boolean;
-  const protocolOut = {
-    write: (chunk: string) => realWrite(chunk),
-    once: (event: string, listener: () => void) => stdout.once(event, listener),
-  } as unknown as Writable;
+  // The SDK transport writes through a coalescing writer: one real write per tick, same backpressure contract.
+  const writer = new CoalescingWriter({
+    write: (chunk, callback) => realWrite(chunk, callback),
+    once: (event, listener) => stdout.once(event, listener),
+  });
+  const protocolOut = writer as unknown as Writable;
   stdout.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) =>
     (process.stderr.write as (...args: unknown[]) => boolean)(chunk, encoding, callback)) as typeof stdout.write;
 
@@ -40,7 +44,8 @@ export async function serveStdio(runtime: McpcRuntime, options: StdioOptions = {
     runtime
       .shutdown(why === "stdin closed" ? "Client disconnected" : "Server shutting down")
       .catch((error: unknown) => runtime.logger("error", `shutdown: ${String(error)}`))
-      .then(() => new Promise<void>((resolve) => realWrite("", () => resolve())))
+      // Everything the runtime wrote (terminal events, answers) reaches the pipe before exit.
+      .then(() => writer.flush())
       .then(() => {
         resolveClosed();
         if (options.exitOnClose ?? true) process.exit(0);

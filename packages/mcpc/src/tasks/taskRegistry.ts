@@ -4,6 +4,7 @@ import { McpcError, errorMessage } from "../errors.js";
 import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
 import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
+import { deferred, type Deferred } from "../util/deferred.js";
 import type { TaskRecord, TaskStore } from "./taskStore.js";
 
 /** Limits and timings of the task engine. Every field has the default of docs/tasks.md. */
@@ -76,8 +77,8 @@ interface LiveTask {
   lastEventAt: number;
   /** Set once the terminal event went out; everything after is ignored. */
   finished: boolean;
-  readonly done: Promise<void>;
-  resolveDone: () => void;
+  /** Settles once the terminal event went out. */
+  readonly done: Deferred<void>;
   /** Why the signal was aborted, for the `cancelled` payload. */
   stopReason?: string;
   /** The generator has been made (the task left its queues). */
@@ -166,8 +167,6 @@ export class TaskRegistry {
       }
       throw queueFull(queue, this.#options.maxQueuedPerSession);
     }
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
     const live: LiveTask = {
       record,
       spec,
@@ -175,8 +174,7 @@ export class TaskRegistry {
       lastEventAt: now,
       finished: false,
       started: false,
-      done,
-      resolveDone,
+      done: deferred<void>(),
     };
     this.#live.set(key(spec.owner, taskId), live);
     this.#ensureHeartbeat();
@@ -266,7 +264,7 @@ export class TaskRegistry {
     }
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerMs(graceMs))));
-    await Promise.race([live.done, graceOver]);
+    await Promise.race([live.done.promise, graceOver]);
     clearTimeout(timer);
     // A tool that ignores its signal past the grace period still ends, once, as cancelled.
     this.#finish(live, { kind: "stopped" });
@@ -323,7 +321,7 @@ export class TaskRegistry {
       this.#heartbeatTimer = undefined;
     }
     void Promise.resolve(this.store.save(record)).catch(() => undefined);
-    live.resolveDone();
+    live.done.resolve();
   }
 
   #emit(live: LiveTask, event: TaskEventName, payload: unknown): void {
