@@ -62,7 +62,7 @@ export class McpcClient {
   readonly sdk: Client;
   readonly #listeners = new Set<McpcListener>();
   readonly #handles = new Map<string, TaskHandle>();
-  /** Events for task ids this client has no handle for (another client of the session, or not yet called). */
+  /** The server's id for this session, learned from the first MCPC message. */
   #sessionId = "";
 
   constructor(client: Client) {
@@ -128,8 +128,9 @@ export class McpcClient {
       })
       .catch((error: unknown) => {
         this.#handles.delete(taskId);
-        handle.fail(error instanceof Error ? error : new Error(String(error)));
-        throw error;
+        const local = toLocalError(error);
+        handle.fail(local);
+        throw local;
       });
     if (mcpc) {
       // Resolve as soon as the call is answered: `created` for a background tool.
@@ -170,11 +171,7 @@ export class McpcClient {
     try {
       return (await this.sdk.request({ method, params } as never, schema as never)) as z.infer<T>;
     } catch (error) {
-      if (error instanceof McpError) {
-        const code = (error.data as { mcpcCode?: McpcErrorCode } | undefined)?.mcpcCode;
-        if (code) throw new McpcError(code, error.message.replace(/^MCP error -?\d+: /, ""), { cause: error });
-      }
-      throw error;
+      throw toLocalError(error);
     }
   }
 
@@ -226,6 +223,15 @@ export class McpcClient {
   }
 }
 
+/** A wire error the server marked with an mcpc code becomes that McpcError; anything else stays as it is. */
+function toLocalError(error: unknown): Error {
+  if (error instanceof McpError) {
+    const code = (error.data as { mcpcCode?: McpcErrorCode } | undefined)?.mcpcCode;
+    if (code) return new McpcError(code, error.message.replace(/^MCP error -?\d+: /, ""), { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 function localMessage(event: McpcTaskMessage["event"], taskId: string, toolName: string, result: unknown): McpcTaskMessage {
   return { type: "task", event, session_id: "", task_id: taskId, tool_name: toolName, result, protocol: "mcpc" };
 }
@@ -247,11 +253,10 @@ function readCreated(result: unknown): McpcTaskMessage | undefined {
   return undefined;
 }
 
-/** What a synchronous answer means as a result: structured content, else the text (JSON when it parses). */
+/** What a synchronous answer means as a result: its structured content, else its text items joined, as text. */
 function readResult(result: CallToolResult): unknown {
   if (result.structuredContent !== undefined) return result.structuredContent;
   const texts = (result.content ?? []).filter((item) => item.type === "text").map((item) => (item as { text: string }).text);
   if (texts.length === 0) return result.content ?? null;
-  const text = texts.join("\n");
-  return text;
+  return texts.join("\n");
 }

@@ -36,7 +36,7 @@ export class TaskHandle {
   /** The task's id (chosen by the client). */
   readonly taskId: string;
   readonly toolName: string;
-  /** Events the server sent that never arrived (sequence gaps); the final state is still fetched. */
+  /** Events the reader of events() will not see: sequence gaps (the final state is still fetched), and events dropped past 10,000 unread. */
   missed = 0;
   #mode: TaskMode | undefined;
   readonly #owner: HandleOwner;
@@ -182,7 +182,9 @@ export class TaskHandle {
     }
     if (fromServer) this.#owner.deliver(message);
     if (this.#buffer.length >= MAX_BUFFERED) {
+      // Nobody is reading events(): the oldest goes, and is counted as missed.
       this.#buffer.shift();
+      this.missed++;
     }
     this.#buffer.push(message);
     if (TERMINAL_EVENTS.has(message.event)) {

@@ -80,13 +80,17 @@ export class McpcServer {
     return this.#runtime;
   }
 
-  /** Serves on stdio (the default transport) until the client goes away or a signal arrives. */
-  async serve(options: ServeOptions = {}): Promise<void> {
+  /**
+   * Starts serving on stdio (the default transport) and resolves once it serves.
+   * The client going away, SIGINT or SIGTERM shut the server down gracefully and
+   * exit the process; with `exitOnClose: false`, await the returned `closed` instead.
+   */
+  async serve(options: ServeOptions = {}): Promise<{ closed: Promise<void> }> {
     const transport = options.transport ?? "stdio";
     if (transport !== "stdio") {
       throw new McpcError("INVALID_ARGUMENT", `Unknown transport "${String(transport)}". Use "stdio".`);
     }
-    await serveStdio(this.runtime, options);
+    return serveStdio(this.runtime, options);
   }
 
   /** Serves one SDK transport (an in-memory pair in tests, say) as one session; resolves with its session id. */

@@ -23,7 +23,7 @@ export class ProgressCounter {
     let message: string | undefined;
     if (typeof value === "string") {
       message = value;
-    } else if (typeof value === "number") {
+    } else if (typeof value === "number" && Number.isFinite(value)) {
       own = value;
     } else if (typeof value === "object" && value !== null) {
       const v = value as { progress?: unknown; total?: unknown; message?: unknown; status?: unknown };

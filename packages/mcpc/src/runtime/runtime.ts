@@ -65,14 +65,14 @@ export class McpcRuntime {
    * Sends a server event to one session or to every session that negotiated MCPC.
    * @returns how many sessions it was sent to.
    */
-  emit(event: string, payload: unknown, options: EmitOptions = {}): number {
+  emit(event: string, payload: unknown, options: EmitOptions = {}, afterRequestId?: string | number): number {
     if (typeof event !== "string" || event.length === 0) {
       throw new McpcError("INVALID_ARGUMENT", "A server event needs a non-empty name, e.g. server.emit(\"notification\", { ... }).");
     }
     let sent = 0;
     for (const session of this.sessions.values()) {
       if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
-      if (session.sendServerEvent(createServerEventMessage(event, payload, session.id))) sent++;
+      if (session.sendServerEvent(createServerEventMessage(event, payload, session.id), afterRequestId)) sent++;
     }
     return sent;
   }
@@ -85,7 +85,7 @@ export class McpcRuntime {
     if (this.#closing) return;
     this.#closing = true;
     await this.registry.shutdown(reason);
-    const deadline = this.options.tasks?.shutdownDeadlineMs ?? 10_000;
+    const deadline = this.registry.shutdownDeadlineMs;
     await Promise.all([...this.sessions.values()].map((session) => session.drain(deadline)));
     await Promise.all([...this.sessions.values()].map((session) => session.close()));
   }

@@ -20,12 +20,20 @@ import { atLeast, type LogLevel } from "./logger.js";
 import type { McpcRuntime } from "./runtime.js";
 import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "./toolCall.js";
-import { toWireError } from "./wireError.js";
+import { invalidParams, toWireError } from "./wireError.js";
 
-const TaskIdParams = z.object({ task_id: z.string({ error: "task_id must be a string" }) });
-const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: TaskIdParams });
-const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: TaskIdParams });
-const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.object({})) });
+// Params are checked by hand (readTaskId) so a bad one gets a -32602 that names the field, not a schema dump.
+const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: z.optional(z.looseObject({})) });
+const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: z.optional(z.looseObject({})) });
+const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.looseObject({})) });
+
+function readTaskId(method: string, params: Record<string, unknown> | undefined): string {
+  const taskId = params?.task_id;
+  if (typeof taskId !== "string" || taskId.length === 0) {
+    throw invalidParams(`${method} needs params { "task_id": "<id>" } with a non-empty string; got ${JSON.stringify(taskId) ?? "nothing"}.`);
+  }
+  return taskId;
+}
 
 /**
  * One connection: an SDK `Server` over one transport, the dialect its client
@@ -77,10 +85,15 @@ export class Session {
     await this.server.connect(this.transport);
   }
 
-  /** Sends a server event if this session speaks MCPC; returns whether it did. */
-  sendServerEvent(message: McpcServerEventMessage): boolean {
+  /**
+   * Sends a server event if this session speaks MCPC; returns whether it did.
+   * `afterRequestId`: an event a task emits waits, like the task's own events, for its call's answer.
+   */
+  sendServerEvent(message: McpcServerEventMessage, afterRequestId?: string | number): boolean {
     if (this.#closed || !this.native) return false;
-    this.sendEvent({ jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
+    const notification: JSONRPCMessage = { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> };
+    if (afterRequestId === undefined) this.sendEvent(notification);
+    else this.transport.sendAfterAnswer(afterRequestId, notification);
     return true;
   }
 
@@ -143,10 +156,11 @@ export class Session {
       return {};
     });
     server.setRequestHandler(GetTaskRequest, async (request) => ({
-      task: await toWireError(() => runtime.registry.get(this.id, request.params.task_id)),
+      task: await toWireError(() => runtime.registry.get(this.id, readTaskId(MCPC_METHODS.get, request.params))),
     }));
     server.setRequestHandler(StopTaskRequest, async (request) => {
-      const outcome = await toWireError(() => runtime.registry.stop(this.id, request.params.task_id, "Task stopped by the client"));
+      const taskId = readTaskId(MCPC_METHODS.stop, request.params);
+      const outcome = await toWireError(() => runtime.registry.stop(this.id, taskId, "Task stopped by the client"));
       return { task: outcome.task, stopped: outcome.stopped };
     });
     server.setRequestHandler(ListTasksRequest, async () => ({

@@ -105,7 +105,7 @@ function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskI
     taskId,
     sleep: (ms) => abortableSleep(ms, signal),
     emit: (event, payload) => {
-      session.runtime.emit(event, payload, { sessionId: session.id });
+      session.runtime.emit(event, payload, { sessionId: session.id }, extra.requestId);
     },
   };
 }

@@ -119,6 +119,11 @@ export class TaskRegistry {
     return this.#live.size;
   }
 
+  /** The configured shutdown deadline (ms), validated. */
+  get shutdownDeadlineMs(): number {
+    return this.#options.shutdownDeadlineMs;
+  }
+
   /** True once {@link shutdown} began: new tasks are refused. */
   get closing(): boolean {
     return this.#closing;

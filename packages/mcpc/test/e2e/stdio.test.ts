@@ -1,5 +1,6 @@
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
 import { McpcError } from "../../src/index.js";
 import type { TaskHandle } from "../../src/client/index.js";
@@ -140,6 +141,28 @@ describe("the native dialect on the wire", () => {
       const seqs = messages.filter((m) => m.params?.task_id === `w-${id}`).map((m) => m.params?.seq);
       expect(seqs).toEqual([2, 3, 4, 5]);
     }
+  });
+});
+
+describe("the native dialect: what a task emits waits for its answer too", () => {
+  it("writes a server event a task emits at once after that call's created answer", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send(INITIALIZE(1, true));
+    await raw.waitFor((m) => m.id === 1);
+    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "announce_first", arguments: {}, _meta: { "mcpc/task": { task_id: "a-1" } } } }));
+    await raw.waitFor((m) => (m.params as { event?: string } | undefined)?.event === "complete");
+    const order = raw.lines.map((line) => JSON.parse(line) as { id?: number; params?: { type?: string; event?: string } }).slice(1);
+    expect(order.map((m) => (m.id === 2 ? "answer" : `${m.params?.type}:${m.params?.event}`))).toEqual(["answer", "server_event:started", "task:complete"]);
+  });
+
+  it("answers a task request without a usable task_id with -32602 naming the field", async () => {
+    const { client } = await mcpc();
+    await expect(client.sdk.request({ method: "mcpc/tasks/get", params: {} } as never, z.any() as never)).rejects.toThrow(
+      /-32602.*mcpc\/tasks\/get needs params \{ "task_id": "<id>" \}/,
+    );
+    await expect(client.sdk.request({ method: "mcpc/tasks/stop", params: { task_id: 7 } } as never, z.any() as never)).rejects.toThrow(/-32602.*got 7/);
   });
 });
 
