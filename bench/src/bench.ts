@@ -1,0 +1,453 @@
+/**
+ * The benchmark of issue 3: mcpc against the raw SDK, fastmcp and a raw-pipe floor, over
+ * stdio, interleaved round by round. `runBench` measures and returns the samples;
+ * `renderReport` turns them into BENCHMARKS.md.
+ */
+import { execFileSync } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { BareConn, bareDriver, loadMcpcClient, mcpcClientDriver, sdkClientDriver, type Conn, type Driver, type ServerSpec } from "./drivers.js";
+import { cpuMicros, peakRssMiB } from "./proc.js";
+import { median, percentile, sum } from "./stats.js";
+
+export interface BenchConfig {
+  rounds: number;
+  /** Figure 1: updates in one call, intervalMs 0. */
+  throughputN: number;
+  /** Figure 2: a stream at intervalMs 1 (~1,000 events/s) for this long. */
+  latencyMs: number;
+  /** Figure 3: concurrent calls, one update every 100 ms, for scaleMs. */
+  scaleK: number;
+  scaleMs: number;
+  /** Figure 3, mcpc through our client only: background tasks in one session. */
+  scaleBigK: number;
+  /** Figure 4: spawns per server per round. */
+  coldStarts: number;
+  /** Figure 5: sequential echo calls. */
+  echoCalls: number;
+}
+
+export const FULL: BenchConfig = {
+  rounds: 5,
+  throughputN: 20_000,
+  latencyMs: 3_000,
+  scaleK: 1_000,
+  scaleMs: 5_000,
+  scaleBigK: 10_000,
+  // 3 spawns × 5 rounds = 15 per server (≥ the issue's 10), to keep the full run under 8 minutes on 2 cores.
+  coldStarts: 3,
+  echoCalls: 3_000,
+};
+
+export const QUICK: BenchConfig = {
+  rounds: 1,
+  throughputN: 1_000,
+  latencyMs: 300,
+  scaleK: 20,
+  scaleMs: 500,
+  scaleBigK: 200,
+  coldStarts: 2,
+  echoCalls: 100,
+};
+
+const SCALE_INTERVAL_MS = 100;
+const LATENCY_INTERVAL_MS = 1;
+
+const serverFile = (name: string) => fileURLToPath(new URL(`../dist/servers/${name}.js`, import.meta.url));
+
+export const SERVERS: readonly ServerSpec[] = [
+  { id: "mcpc", label: "mcpc", file: serverFile("mcpc") },
+  { id: "sdk", label: "raw SDK", file: serverFile("sdk") },
+  { id: "fastmcp", label: "fastmcp 4.20", file: serverFile("fastmcp") },
+  { id: "floor", label: "floor (raw pipe)", file: serverFile("floor") },
+];
+
+/** The column of mcpc driven by our own client in MCPC mode. */
+export const MCPC_CLIENT_COLUMN = "mcpc+client";
+
+export interface MetricDef {
+  key: string;
+  figure: string;
+  label: string;
+  /** Higher is better (events/s), lower is better (ms, MiB, µs), or a count that should be 0. */
+  better: "higher" | "lower" | "zero";
+  decimals: number;
+}
+
+export const METRICS: readonly MetricDef[] = [
+  { key: "tp.client.eps", figure: "1b", label: "throughput via SDK Client, events/s", better: "higher", decimals: 0 },
+  { key: "tp.client.lost", figure: "1b", label: "events lost via SDK Client (of n)", better: "zero", decimals: 0 },
+  { key: "tp.client.cpu", figure: "1b", label: "server CPU via SDK Client, µs/event", better: "lower", decimals: 2 },
+  { key: "tp.bare.eps", figure: "1c", label: "ceiling (bare reader), events/s", better: "higher", decimals: 0 },
+  { key: "tp.bare.lost", figure: "1c", label: "events lost, bare reader", better: "zero", decimals: 0 },
+  { key: "tp.bare.cpu", figure: "1c", label: "server CPU (bare reader), µs/event", better: "lower", decimals: 2 },
+  { key: "lat.p50", figure: "2", label: "latency p50 at ~1,000 ev/s, ms", better: "lower", decimals: 2 },
+  { key: "lat.p99", figure: "2", label: "latency p99 at ~1,000 ev/s, ms", better: "lower", decimals: 2 },
+  { key: "lat.lost", figure: "2", label: "events lost, latency run", better: "zero", decimals: 0 },
+  { key: "scale.rss", figure: "3", label: "peak RSS at K, MiB", better: "lower", decimals: 1 },
+  { key: "scale.lost", figure: "3", label: "events lost at K", better: "zero", decimals: 0 },
+  { key: "scale.p99", figure: "3", label: "lag p99 at K, ms", better: "lower", decimals: 1 },
+  { key: "big.rss", figure: "3", label: "peak RSS at big K (our client), MiB", better: "lower", decimals: 1 },
+  { key: "big.lost", figure: "3", label: "events lost at big K (our client)", better: "zero", decimals: 0 },
+  { key: "big.p99", figure: "3", label: "lag p99 at big K (our client), ms", better: "lower", decimals: 1 },
+  { key: "cold.init", figure: "4", label: "cold start → initialize answered, ms", better: "lower", decimals: 1 },
+  { key: "cold.list", figure: "4", label: "cold start → tools/list answered, ms", better: "lower", decimals: 1 },
+  { key: "echo.cps", figure: "5", label: "sequential echo, calls/s", better: "higher", decimals: 0 },
+];
+
+/** samples[metric][column][round]; NaN where a measurement failed. */
+export type Samples = Record<string, Record<string, number[]>>;
+
+export interface BenchResult {
+  config: BenchConfig;
+  quick: boolean;
+  samples: Samples;
+  /** Columns in display order. */
+  columns: string[];
+  errors: string[];
+  notes: string[];
+  startedAt: Date;
+  seconds: number;
+  /** 1-minute load average before and after the run: other work on the machine skews every figure. */
+  load: [number, number];
+}
+
+type Log = (line: string) => void;
+
+function record(samples: Samples, metric: string, column: string, round: number, value: number): void {
+  const byColumn = (samples[metric] ??= {});
+  const values = (byColumn[column] ??= []);
+  values[round] = value;
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+async function withConn<T>(driver: Driver, server: ServerSpec, body: (conn: Conn) => Promise<T>): Promise<T> {
+  const conn = await driver.connect(server);
+  try {
+    return await body(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+// --- The figures: each measures one server through one driver, for one round. -----------------
+
+async function throughput(driver: Driver, server: ServerSpec, n: number): Promise<{ eps: number; lost: number; cpu: number }> {
+  return withConn(driver, server, async (conn) => {
+    const cpu0 = cpuMicros(conn.pid);
+    const t0 = performance.now();
+    const { received } = await conn.callStream(n, 0, false);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = (cpuMicros(conn.pid) - cpu0) / n;
+    return { eps: received / seconds, lost: n - received, cpu };
+  });
+}
+
+async function latency(driver: Driver, server: ServerSpec, ms: number): Promise<{ p50: number; p99: number; lost: number }> {
+  const n = Math.round(ms / LATENCY_INTERVAL_MS);
+  return withConn(driver, server, async (conn) => {
+    const { received, lagsMs } = await conn.callStream(n, LATENCY_INTERVAL_MS, true);
+    return { p50: percentile(lagsMs, 50), p99: percentile(lagsMs, 99), lost: n - received };
+  });
+}
+
+async function scale(driver: Driver, server: ServerSpec, k: number, ms: number): Promise<{ rss: number; lost: number; p99: number }> {
+  const n = Math.max(1, Math.round(ms / SCALE_INTERVAL_MS));
+  return withConn(driver, server, async (conn) => {
+    const outcomes = await Promise.all(Array.from({ length: k }, () => conn.callStream(n, SCALE_INTERVAL_MS, true)));
+    const rss = peakRssMiB(conn.pid);
+    const lags = outcomes.flatMap((o) => o.lagsMs);
+    return { rss, lost: k * n - sum(outcomes.map((o) => o.received)), p99: percentile(lags, 99) };
+  });
+}
+
+async function coldStart(server: ServerSpec, times: number): Promise<{ init: number; list: number }> {
+  const inits: number[] = [];
+  const lists: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    const conn = new BareConn(server);
+    try {
+      await conn.initialize();
+      const t1 = performance.now();
+      conn.notify("notifications/initialized");
+      const list = await conn.request("tools/list", {});
+      const t2 = performance.now();
+      const tools = (list.result as { tools?: unknown[] } | undefined)?.tools;
+      if (!Array.isArray(tools) || tools.length < 2) throw new Error(`${server.id}: tools/list answered ${JSON.stringify(list)}`);
+      inits.push(t1 - t0);
+      lists.push(t2 - t0);
+    } finally {
+      await conn.close();
+    }
+  }
+  return { init: median(inits), list: median(lists) };
+}
+
+async function echo(driver: Driver, server: ServerSpec, calls: number): Promise<number> {
+  return withConn(driver, server, async (conn) => {
+    await conn.echo("warm-up");
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await conn.echo(`hello ${i}`);
+    return calls / ((performance.now() - t0) / 1000);
+  });
+}
+
+// --- The run -------------------------------------------------------------------------------------
+
+export async function runBench(options: { quick: boolean; config?: Partial<BenchConfig>; log?: Log }): Promise<BenchResult> {
+  const config: BenchConfig = { ...(options.quick ? QUICK : FULL), ...options.config };
+  const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  const samples: Samples = {};
+  const errors: string[] = [];
+  const notes: string[] = [];
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadBefore = loadavg()[0] ?? Number.NaN;
+
+  const loaded = await loadMcpcClient();
+  const mcpcClient = typeof loaded === "string" ? undefined : mcpcClientDriver(loaded);
+  if (!mcpcClient) {
+    const note = `Figure 1a (mcpc through McpcClient in MCPC mode) skipped: ${loaded}.`;
+    notes.push(note);
+    log(note);
+  }
+  notes.push(pythonFastMcpNote());
+  log(notes[notes.length - 1] ?? "");
+
+  const columns = [...SERVERS.map((s) => s.id)];
+  if (mcpcClient) columns.splice(1, 0, MCPC_CLIENT_COLUMN);
+
+  /** Runs one measurement; a failure records NaN for its metrics and is reported. */
+  const measure = async (what: string, column: string, round: number, keys: string[], body: () => Promise<number[]>) => {
+    const started = performance.now();
+    try {
+      const values = await body();
+      keys.forEach((key, i) => record(samples, key, column, round, values[i] ?? Number.NaN));
+      log(`  ${what} ${column}: ${keys.map((k, i) => `${k}=${fmt(values[i] ?? Number.NaN, 2)}`).join(" ")} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      for (const key of keys) record(samples, key, column, round, Number.NaN);
+      const message = `round ${round + 1}, ${what}, ${column}: ${(error as Error).message}`;
+      errors.push(message);
+      log(`  FAILED ${message}`);
+    }
+  };
+
+  for (let round = 0; round < config.rounds; round++) {
+    const order = rotate(SERVERS, round);
+    log(`round ${round + 1}/${config.rounds}: ${order.map((s) => s.id).join(" ")}`);
+    for (const server of order) {
+      await measure("throughput/client", server.id, round, ["tp.client.eps", "tp.client.lost", "tp.client.cpu"], async () => {
+        const r = await throughput(sdkClientDriver, server, config.throughputN);
+        return [r.eps, r.lost, r.cpu];
+      });
+      if (server.id === "mcpc" && mcpcClient) {
+        await measure("throughput/client", MCPC_CLIENT_COLUMN, round, ["tp.client.eps", "tp.client.lost", "tp.client.cpu"], async () => {
+          const r = await throughput(mcpcClient, server, config.throughputN);
+          return [r.eps, r.lost, r.cpu];
+        });
+      }
+    }
+    for (const server of order) {
+      await measure("throughput/bare", server.id, round, ["tp.bare.eps", "tp.bare.lost", "tp.bare.cpu"], async () => {
+        const r = await throughput(bareDriver, server, config.throughputN);
+        return [r.eps, r.lost, r.cpu];
+      });
+    }
+    for (const server of order) {
+      await measure("latency", server.id, round, ["lat.p50", "lat.p99", "lat.lost"], async () => {
+        const r = await latency(sdkClientDriver, server, config.latencyMs);
+        return [r.p50, r.p99, r.lost];
+      });
+      if (server.id === "mcpc" && mcpcClient) {
+        await measure("latency", MCPC_CLIENT_COLUMN, round, ["lat.p50", "lat.p99", "lat.lost"], async () => {
+          const r = await latency(mcpcClient, server, config.latencyMs);
+          return [r.p50, r.p99, r.lost];
+        });
+      }
+    }
+    for (const server of order) {
+      await measure("scale", server.id, round, ["scale.rss", "scale.lost", "scale.p99"], async () => {
+        const r = await scale(sdkClientDriver, server, config.scaleK, config.scaleMs);
+        return [r.rss, r.lost, r.p99];
+      });
+      if (server.id === "mcpc" && mcpcClient) {
+        await measure("scale", MCPC_CLIENT_COLUMN, round, ["scale.rss", "scale.lost", "scale.p99"], async () => {
+          const r = await scale(mcpcClient, server, config.scaleK, config.scaleMs);
+          return [r.rss, r.lost, r.p99];
+        });
+        // The big K only through our client, and only once (it is the slowest figure).
+        if (round === 0) {
+          await measure("scale/big", MCPC_CLIENT_COLUMN, round, ["big.rss", "big.lost", "big.p99"], async () => {
+            const r = await scale(mcpcClient, server, config.scaleBigK, config.scaleMs);
+            return [r.rss, r.lost, r.p99];
+          });
+        }
+      }
+    }
+    for (const server of order) {
+      await measure("cold start", server.id, round, ["cold.init", "cold.list"], async () => {
+        const r = await coldStart(server, config.coldStarts);
+        return [r.init, r.list];
+      });
+    }
+    for (const server of order) {
+      await measure("echo", server.id, round, ["echo.cps"], async () => [await echo(sdkClientDriver, server, config.echoCalls)]);
+      if (server.id === "mcpc" && mcpcClient) {
+        await measure("echo", MCPC_CLIENT_COLUMN, round, ["echo.cps"], async () => [await echo(mcpcClient, server, config.echoCalls)]);
+      }
+    }
+  }
+  return { config, quick: options.quick, samples, columns, errors, notes, startedAt, seconds: (performance.now() - t0) / 1000, load: [loadBefore, loadavg()[0] ?? Number.NaN] };
+}
+
+function pythonFastMcpNote(): string {
+  try {
+    execFileSync("python3", ["-c", "import fastmcp"], { stdio: "ignore" });
+    return "Python FastMCP is importable here, but this harness does not drive it yet: skipped.";
+  } catch {
+    return "Python FastMCP skipped: no Python environment with `fastmcp` here (no PyPI access).";
+  }
+}
+
+// --- The report ----------------------------------------------------------------------------------
+
+function fmt(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return "n/a";
+  return value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+function columnLabel(column: string): string {
+  if (column === MCPC_CLIENT_COLUMN) return "mcpc (McpcClient)";
+  return SERVERS.find((s) => s.id === column)?.label ?? column;
+}
+
+/** The median of a metric for a column, across rounds (NaN rounds left out). */
+export function medianOf(result: BenchResult, metric: string, column: string): number {
+  const values = (result.samples[metric]?.[column] ?? []).filter((v) => Number.isFinite(v));
+  return median(values);
+}
+
+/** The median over rounds of (column / base) taken within each round. */
+export function ratioOf(result: BenchResult, metric: string, column: string, base: string): number {
+  const a = result.samples[metric]?.[column] ?? [];
+  const b = result.samples[metric]?.[base] ?? [];
+  const ratios: number[] = [];
+  for (let r = 0; r < Math.max(a.length, b.length); r++) {
+    const x = a[r];
+    const y = b[r];
+    if (x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y) && y !== 0) ratios.push(x / y);
+  }
+  return median(ratios);
+}
+
+function lossTotal(result: BenchResult, metric: string, column: string): number {
+  return sum((result.samples[metric]?.[column] ?? []).filter((v) => Number.isFinite(v)));
+}
+
+export function renderReport(result: BenchResult, command: string): string {
+  const { config, columns } = result;
+  const present = METRICS.filter((m) => result.samples[m.key] !== undefined);
+  const lines: string[] = [];
+  const nodeVersion = process.version;
+  lines.push("# Benchmarks", "");
+  lines.push(
+    `mcpc against the raw MCP SDK (\`@modelcontextprotocol/sdk\` 1.32.2 \`McpServer\`), fastmcp 4.20 and a raw-pipe floor (no SDK), each a stdio child process run with plain \`node\` on compiled JS. Generated by \`${command}\` (issue 3); do not edit by hand.`,
+    "",
+  );
+  lines.push(`- Date: ${result.startedAt.toISOString()}`);
+  lines.push(
+    `- Machine: ${availableParallelism()} cores (\`nproc\`), Node ${nodeVersion}, ${process.platform}/${process.arch}; load average ${fmt(result.load[0], 2)} before, ${fmt(result.load[1], 2)} after (the machine is shared: absolute figures are noisy, per-round ratios less so)`,
+  );
+  lines.push(`- Command: \`${command}\`${result.quick ? " (smoke mode: sizes far too small to quote)" : ""}; total ${fmt(result.seconds, 0)} s`);
+  lines.push(
+    `- Sizes: ${config.rounds} round(s), servers interleaved (A B C D, B C D A, …); throughput n = ${fmt(config.throughputN, 0)} at intervalMs 0; latency ${fmt(config.latencyMs / 1000, 1)} s at intervalMs 1; scale K = ${fmt(config.scaleK, 0)} calls × one update / 100 ms for ${fmt(config.scaleMs / 1000, 1)} s${columns.includes(MCPC_CLIENT_COLUMN) ? ` (and K = ${fmt(config.scaleBigK, 0)} background tasks through McpcClient, round 1 only)` : ""}; cold start median of ${config.coldStarts} spawns per round (${config.coldStarts * config.rounds} per server in all); echo ${fmt(config.echoCalls, 0)} sequential calls.`,
+  );
+  lines.push("");
+  lines.push("## Medians across rounds", "");
+  lines.push(`| fig | figure | ${columns.map(columnLabel).join(" | ")} |`);
+  lines.push(`|---|---|${columns.map(() => "--:").join("|")}|`);
+  for (const m of present) {
+    const cells = columns.map((c) => (result.samples[m.key]?.[c] ? fmt(medianOf(result, m.key, c), m.decimals) : "—"));
+    lines.push(`| ${m.figure} | ${m.label} | ${cells.join(" | ")} |`);
+  }
+  lines.push("");
+  lines.push("Events lost are per run (median across rounds); the totals over all rounds are below.", "");
+
+  const ratioTable = (base: string, title: string) => {
+    const others = columns.filter((c) => c !== base);
+    lines.push(`## ${title}`, "");
+    lines.push("Median over rounds of the per-round ratio (each server against the base measured in the same round). For events/s and calls/s higher is better; for the rest lower is better.", "");
+    lines.push(`| fig | figure | ${others.map(columnLabel).join(" | ")} |`);
+    lines.push(`|---|---|${others.map(() => "--:").join("|")}|`);
+    for (const m of present.filter((p) => p.better !== "zero" && result.samples[p.key]?.[base])) {
+      const cells = others.map((c) => (result.samples[m.key]?.[c] && result.samples[m.key]?.[base] ? `${fmt(ratioOf(result, m.key, c, base), 2)}×` : "—"));
+      lines.push(`| ${m.figure} | ${m.label} | ${cells.join(" | ")} |`);
+    }
+    lines.push("");
+  };
+  ratioTable("sdk", "Ratios to the raw SDK");
+  ratioTable("floor", "Ratios to the floor");
+
+  lines.push("## Targets of issue 3", "");
+  lines.push("| target | where we stand | met |", "|---|---|:-:|");
+  const target = (what: string, value: number, ok: boolean, shown: string) =>
+    lines.push(`| ${what} | ${Number.isFinite(value) ? shown : "n/a"} | ${Number.isFinite(value) ? (ok ? "yes" : "**no**") : "—"} |`);
+  const r = (metric: string, column = "mcpc", base = "sdk") => ratioOf(result, metric, column, base);
+  const ceiling = r("tp.bare.eps");
+  target("server ceiling ≥ 1.5× raw SDK events/s", ceiling, ceiling >= 1.5, `${fmt(ceiling, 2)}×`);
+  const cpu = r("tp.bare.cpu");
+  target("server CPU per event ≤ 0.7× raw SDK", cpu, cpu <= 0.7, `${fmt(cpu, 2)}×`);
+  const lostKeys = ["tp.client.lost", "tp.bare.lost", "lat.lost", "scale.lost", "big.lost"];
+  const lost = sum(lostKeys.flatMap((k) => [lossTotal(result, k, "mcpc"), lossTotal(result, k, MCPC_CLIENT_COLUMN)]));
+  target("0 events lost (mcpc, SDK Client fallback and McpcClient)", lost, lost === 0, `${fmt(lost, 0)} lost`);
+  const rss = r("scale.rss");
+  target("peak RSS at K ≤ 1.0× raw SDK", rss, rss <= 1.0, `${fmt(rss, 2)}×`);
+  const cold = r("cold.list");
+  target("cold start ≤ 1.1× raw SDK", cold, cold <= 1.1, `${fmt(cold, 2)}×`);
+  const echoRatio = r("echo.cps");
+  target("sequential echo ≥ 0.95× raw SDK", echoRatio, echoRatio >= 0.95, `${fmt(echoRatio, 2)}×`);
+  const beaten = present
+    .filter((m) => m.better !== "zero" && result.samples[m.key]?.fastmcp && result.samples[m.key]?.mcpc)
+    .filter((m) => {
+      const x = ratioOf(result, m.key, "mcpc", "fastmcp");
+      return m.better === "higher" ? x < 1 : x > 1;
+    })
+    .map((m) => `${m.label} (${fmt(ratioOf(result, m.key, "mcpc", "fastmcp"), 2)}× fastmcp)`);
+  target("fastmcp beaten on every figure (mcpc via the SDK Client)", beaten.length, beaten.length === 0, beaten.length === 0 ? "all" : `not on: ${beaten.join("; ")}`);
+  lines.push("");
+
+  lines.push("## Events lost, all rounds", "");
+  lines.push(`| figure | ${columns.map(columnLabel).join(" | ")} |`);
+  lines.push(`|---|${columns.map(() => "--:").join("|")}|`);
+  for (const m of present.filter((p) => p.better === "zero")) {
+    const cells = columns.map((c) => {
+      const runs = (result.samples[m.key]?.[c] ?? []).filter((v) => Number.isFinite(v)).length;
+      return result.samples[m.key]?.[c] ? `${fmt(lossTotal(result, m.key, c), 0)} in ${runs} run(s)` : "—";
+    });
+    lines.push(`| ${m.label} | ${cells.join(" | ")} |`);
+  }
+  lines.push("");
+  lines.push("## How it is measured", "");
+  lines.push(
+    "- Every measurement spawns a fresh server (`node dist/servers/<name>.js`, compiled by `tsc`, so no tsx start-up) and kills it afterwards.",
+    "- 1b: one `stream(n, 0)` call through the SDK `Client` with an `onprogress` callback (so a `progressToken`); mcpc answers it with its synchronous fallback. Events/s = updates received / (call → answer). Lost = n − received (the SDK client drops progress that shares a read with the response, typescript-sdk#2580).",
+    "- 1c: the same call written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = Δ(utime + stime) of the child from `/proc/<pid>/stat` during the call, divided by n (tick resolution 1/CLK_TCK s).",
+    "- 2: `stream(3,000, 1)`: each update carries `performance.timeOrigin + performance.now()` from the server; lag = receipt time − that. Drift-corrected pacing (~1,000 events/s).",
+    "- 3: K concurrent `stream(n, 100)` calls through one SDK `Client`; peak RSS = VmHWM of the child from `/proc/<pid>/status`; lag as in 2.",
+    "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe, median per round.",
+    "- 5: sequential `echo` calls through the SDK `Client` after one warm-up call.",
+    "",
+  );
+  if (result.notes.length > 0 || result.errors.length > 0) {
+    lines.push("## Notes", "");
+    for (const note of result.notes) lines.push(`- ${note}`);
+    for (const error of result.errors) lines.push(`- FAILED: ${error}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}

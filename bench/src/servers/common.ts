@@ -1,0 +1,22 @@
+/** Shared by the benchmark servers: the same clock and the same pacing everywhere. */
+
+/** Milliseconds since the epoch, sub-millisecond, comparable across processes on one machine. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * How long to wait before update `i` (1-based) of a stream paced at `intervalMs` that began at
+ * `start` (a `performance.now()` reading): drift-corrected, so a late timer is caught up.
+ */
+export function waitBefore(start: number, i: number, intervalMs: number): number {
+  if (intervalMs <= 0) return 0;
+  return start + i * intervalMs - performance.now();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const STREAM_DESCRIPTION = "Emits n updates, one every intervalMs milliseconds (0: as fast as possible), then returns.";
+export const ECHO_DESCRIPTION = "Returns its text at once.";
