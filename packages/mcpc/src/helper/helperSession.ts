@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { MCPC_CAPABILITY, type McpcMessage } from "../protocol/message.js";
+import type { CallRuntime, CallSession } from "../runtime/callSession.js";
+import { wireMessageFor, type LegacySession } from "../runtime/legacyDialect.js";
+import type { Logger, LogLevel } from "../runtime/logger.js";
+import { HelperTransport } from "./helperTransport.js";
+
+/**
+ * One connection of a plain SDK server with the helper attached: what the
+ * delivery ladder needs (see `CallSession`), over the user's own `Server`.
+ */
+export class HelperSession implements CallSession {
+  readonly id: string;
+  readonly owner: string;
+  readonly runtime: CallRuntime;
+  readonly server: Server;
+  readonly transport: HelperTransport;
+  legacy: LegacySession | undefined;
+  readonly supportsForgedResponses: boolean;
+  readonly #logger: Logger;
+
+  constructor(runtime: CallRuntime, server: Server, inner: Transport, logger: Logger, onClosed: (session: HelperSession) => void) {
+    this.runtime = runtime;
+    this.server = server;
+    this.#logger = logger;
+    this.id = inner.sessionId ?? randomUUID();
+    this.owner = this.id;
+    // Streamable HTTP (it has handleRequest) cannot carry a response that answers no request.
+    this.supportsForgedResponses = typeof (inner as { handleRequest?: unknown }).handleRequest !== "function";
+    this.transport = new HelperTransport(inner, this, () => onClosed(this), (error) =>
+      logger("warning", `unreadable input from the client: ${error.message}`),
+    );
+  }
+
+  /** True when the client declared the native MCPC capability in `initialize`. */
+  get native(): boolean {
+    const experimental = this.server.getClientCapabilities()?.experimental as Record<string, unknown> | undefined;
+    return typeof experimental?.[MCPC_CAPABILITY] === "object" && experimental[MCPC_CAPABILITY] !== null;
+  }
+
+  /** Sends a message in this session's dialect; false for a plain client, which never gets one. */
+  sendMessage(message: McpcMessage, afterRequestId?: string | number): boolean {
+    const wire = wireMessageFor(this, message);
+    if (wire === undefined) return false;
+    const failed = (error: unknown) => this.#logger("warning", `session ${this.id}: ${String(error)}`);
+    if (afterRequestId === undefined) this.transport.sendDirect(wire).catch(failed);
+    else this.transport.sendAfterAnswer(afterRequestId, wire)?.catch(failed);
+    return true;
+  }
+
+  log(level: LogLevel, logger: string, message: string, data: unknown): void {
+    this.#logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${JSON.stringify(data) ?? ""}`}`);
+    // The SDK server decides, from its own `logging` capability and the client's level.
+    this.server
+      .sendLoggingMessage({ level, logger, data: data === undefined ? message : { message, data } })
+      .catch(() => undefined);
+  }
+}
