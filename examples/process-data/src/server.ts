@@ -1,11 +1,14 @@
 /**
  * The seed's example, in mcpc: `process_data(url)` runs in the background with
  * five progress steps and tells the session when the data is ready; `add` is an
- * ordinary tool. Served on stdio.
+ * ordinary tool. Served on stdio, or over HTTP with --http.
  *
- *   node dist/server.js            (step length: PROCESS_DATA_STEP_MS, default 1000)
+ *   node dist/server.js                    stdio (step length: PROCESS_DATA_STEP_MS, default 1000)
+ *   node dist/server.js --http --port N    Streamable HTTP at /mcp and legacy SSE at /sse on 127.0.0.1:N;
+ *                                          prints its URL to stderr (--port 0 picks a free port)
  */
 import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
 import { McpcServer, Tool, type TaskContext } from "mcpc";
 import { z } from "zod";
 
@@ -34,4 +37,17 @@ export class DataTools extends McpcServer {
   }
 }
 
-await new DataTools({ name: "process-data", version: "1.0.0" }).serve();
+const { values: flags } = parseArgs({ options: { http: { type: "boolean", default: false }, port: { type: "string", default: "3000" } } });
+const server = new DataTools({ name: "process-data", version: "1.0.0" });
+if (flags.http) {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`--port needs a port number (0 picks a free one); got "${flags.port}".`);
+    process.exit(2);
+  }
+  const { url, sseUrl } = await server.serve({ transport: "http", port });
+  // stdout stays quiet; the URL goes to stderr, where a launcher reads it.
+  console.error(`process-data serving Streamable HTTP on ${url} (legacy SSE on ${sseUrl ?? "-"})`);
+} else {
+  await server.serve();
+}

@@ -12,7 +12,8 @@ export type { ToolOptions, ToolAnnotations, ObjectSchema } from "./decorators/to
 
 // Serving
 export { McpcServer, createServer } from "./runtime/mcpcServer.js";
-export type { McpcServerOptions, ServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
+export type { McpcServerOptions, ServeOptions, StdioServeOptions, HttpServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
+export type { SessionOptions, SessionClosePolicy, TransportKind } from "./runtime/sessionOptions.js";
 export type { StdioOptions } from "./runtime/stdio.js";
 export type { EmitOptions } from "./runtime/runtime.js";
 export type { ToolContext, TaskContext } from "./runtime/context.js";

@@ -2,7 +2,9 @@
  * The MCPC client: `import { McpcClient } from "mcpc/client"`.
  */
 export { McpcClient } from "./mcpcClient.js";
-export type { McpcListener, CallToolOptions } from "./mcpcClient.js";
+export type { McpcListener, CallToolOptions, McpcClientOptions, McpcDialect } from "./mcpcClient.js";
+export type { LegacyServer } from "./legacyHandshake.js";
+export type { LegacyProtocolInfo, LegacyHandshakeTool } from "../protocol/legacy.js";
 export { TaskHandle } from "./taskHandle.js";
 export type { TaskMode } from "./taskHandle.js";
 export { McpcClientTransport } from "./clientTransport.js";

@@ -17,11 +17,25 @@ import {
   type McpcWireMessage,
   type TaskSnapshot,
 } from "../protocol/message.js";
+import { buildLegacyTag, tagArgumentFor } from "../protocol/legacy.js";
 import { McpcClientTransport } from "./clientTransport.js";
+import { negotiateLegacy, type LegacyServer } from "./legacyHandshake.js";
 import { TaskHandle } from "./taskHandle.js";
 
 /** Receives MCPC messages: task events and server events. */
 export type McpcListener = (message: McpcMessage) => void;
+
+/** Options of the {@link McpcClient} constructor. */
+export interface McpcClientOptions {
+  /**
+   * Ask a server without the native capability whether it speaks the legacy
+   * (Python mcpc 0.2.x) dialect, through its hidden handshake tools, on connect. Default true.
+   */
+  legacy?: boolean;
+}
+
+/** Which MCPC dialect a connection speaks: ours, the Python package's, or none. */
+export type McpcDialect = "native" | "legacy" | "plain";
 
 /** Options of {@link McpcClient.callTool}. */
 export interface CallToolOptions {
@@ -64,26 +78,86 @@ export class McpcClient {
   readonly #handles = new Map<string, TaskHandle>();
   /** The server's id for this session, learned from the first MCPC message. */
   #sessionId = "";
+  readonly #probeLegacy: boolean;
+  /** Set when the server answered a legacy handshake. */
+  #legacy: LegacyServer | undefined;
+  /** Our session id in legacy call tags (the dialect lets the client choose it). */
+  readonly #legacySessionId = randomUUID();
 
-  constructor(client: Client) {
+  constructor(client: Client, options: McpcClientOptions = {}) {
     this.sdk = client;
+    this.#probeLegacy = options.legacy ?? true;
     // Must happen before connect(): capabilities are sent in initialize.
     client.registerCapabilities({ experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION } } });
   }
 
-  /** Connects through `transport` (decorated so MCPC messages are read before the SDK's protocol layer). */
+  /**
+   * Connects through `transport` (decorated so MCPC messages are read before the
+   * SDK's protocol layer) and negotiates: the native capability, else (unless
+   * `legacy: false`) the legacy handshake.
+   */
   async connect(transport: Transport, options?: RequestOptions): Promise<void> {
-    const decorated = new McpcClientTransport(transport, {
+    await this.sdk.connect(this.wrapStreams(transport), options);
+    if (this.#probeLegacy) await this.initMcpc();
+  }
+
+  /** True when the server speaks MCPC, in either dialect. */
+  get mcpcEnabled(): boolean {
+    return this.dialect !== "plain";
+  }
+
+  /** The dialect of this connection: `native` (the server declared the capability), `legacy` (it answered a handshake tool) or `plain`. */
+  get dialect(): McpcDialect {
+    const experimental = this.sdk.getServerCapabilities()?.experimental as Record<string, unknown> | undefined;
+    if (typeof experimental?.[MCPC_CAPABILITY] === "object" && experimental[MCPC_CAPABILITY] !== null) return "native";
+    return this.#legacy ? "legacy" : "plain";
+  }
+
+  /** The MCPC version the server reported (`"1.0"` natively, its package version in the legacy dialect), if it speaks MCPC. */
+  get protocolVersion(): string | undefined {
+    const dialect = this.dialect;
+    return dialect === "native" ? MCPC_NATIVE_VERSION : dialect === "legacy" ? this.#legacy?.info.mcpc_version : undefined;
+  }
+
+  // The Python `MCPCHandler` names, for code moving over from it (docs/client.md#migrating-from-python).
+
+  /** Python `wrap_streams`: the transport to connect the SDK client through yourself (then call {@link initMcpc}). */
+  wrapStreams(transport: Transport): Transport {
+    return new McpcClientTransport(transport, {
       onMcpcMessage: (message) => this.#onMessage(message),
       onTaggedAnswer: (taskId, result) => this.#onTaggedAnswer(taskId, result),
     });
-    await this.sdk.connect(decorated, options);
   }
 
-  /** True when the server declared the native MCPC capability. */
-  get mcpcEnabled(): boolean {
-    const experimental = this.sdk.getServerCapabilities()?.experimental as Record<string, unknown> | undefined;
-    return typeof experimental?.[MCPC_CAPABILITY] === "object" && experimental[MCPC_CAPABILITY] !== null;
+  /**
+   * Python `init_mcpc`: after connecting, finds out whether the server speaks
+   * MCPC (native capability, else a legacy handshake tool, newest first).
+   */
+  async initMcpc(): Promise<boolean> {
+    if (this.dialect === "native") return true;
+    this.#legacy = await negotiateLegacy(this.sdk, "mcpc (TypeScript)");
+    return this.#legacy !== undefined;
+  }
+
+  /** Python `check_mcpc_support` (0.1.x): the same as {@link initMcpc}. */
+  checkMcpcSupport(): Promise<boolean> {
+    return this.initMcpc();
+  }
+
+  /** Python `add_event_listener`: the same as {@link on}. */
+  addEventListener(listener: McpcListener): () => void {
+    return this.on(listener);
+  }
+
+  /**
+   * Python `add_metadata`: `args` with this dialect's call tag and a new task id,
+   * for calls made through `client.sdk` yourself. Unchanged unless the server
+   * speaks the legacy dialect (native tags travel in `_meta`; {@link callTool} adds them).
+   */
+  addMetadata(args: Record<string, unknown>, sessionId: string = this.#legacySessionId): Record<string, unknown> {
+    if (!this.#legacy) return { ...args };
+    const argument = tagArgumentFor(this.#legacy.tool);
+    return { ...args, [argument]: buildLegacyTag(argument, sessionId, randomUUID()) };
   }
 
   /** Adds a listener for every MCPC message (each exactly once); returns a function that removes it. */
@@ -107,12 +181,14 @@ export class McpcClient {
       recover: (h) => this.#recover(h),
       stop: (id) => this.stop(id),
     });
-    const mcpc = this.mcpcEnabled;
+    const dialect = this.dialect;
+    const mcpc = dialect !== "plain";
     if (mcpc) this.#handles.set(taskId, handle);
+    const legacyTag = this.#legacy && dialect === "legacy" ? tagArgumentFor(this.#legacy.tool) : undefined;
     const request = {
       name,
-      arguments: args,
-      ...(mcpc && { _meta: { [MCPC_TASK_META]: { task_id: taskId } } }),
+      arguments: legacyTag ? { ...args, [legacyTag]: buildLegacyTag(legacyTag, this.#legacySessionId, taskId) } : args,
+      ...(dialect === "native" && { _meta: { [MCPC_TASK_META]: { task_id: taskId } } }),
     };
     const progress = (params: { progress: number; total?: number; message?: string }) => {
       handle.acceptLocal(localMessage("update", taskId, name, params));
@@ -159,14 +235,27 @@ export class McpcClient {
     return answer.tasks as TaskSnapshot[];
   }
 
-  /** Closes the connection. */
+  /**
+   * Closes the connection. Over Streamable HTTP it first ends the session
+   * (`DELETE`), so the server applies its session-close policy now rather than
+   * at idle expiry; the SDK's own `close()` only drops the streams.
+   */
   async close(): Promise<void> {
+    const transport = this.sdk.transport as { terminateSession?: () => Promise<void> } | undefined;
+    await transport?.terminateSession?.().catch(() => undefined);
     await this.sdk.close();
   }
 
   async #request<T extends z.ZodType>(method: string, params: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
-    if (!this.mcpcEnabled) {
-      throw new McpcError("INVALID_STATE", `The server does not speak MCPC, so it has no tasks to ${method.split("/").pop() ?? method}.`);
+    const dialect = this.dialect;
+    if (dialect !== "native") {
+      const what = method.split("/").pop() ?? method;
+      throw new McpcError(
+        "INVALID_STATE",
+        dialect === "legacy"
+          ? `The server speaks the legacy (Python mcpc 0.2.x) dialect, which has no request to ${what} a task.`
+          : `The server does not speak MCPC, so it has no tasks to ${what}.`,
+      );
     }
     try {
       return (await this.sdk.request({ method, params } as never, schema as never)) as z.infer<T>;
@@ -199,7 +288,10 @@ export class McpcClient {
     const created = readCreated(result);
     if (!created) return;
     this.#sessionId ||= created.session_id;
-    this.#handles.get(taskId)?.acceptCreated(created);
+    const handle = this.#handles.get(taskId);
+    // No handle: a call made through `sdk` with addMetadata() (the Python way); its listeners hear `created`, as in Python.
+    if (handle) handle.acceptCreated(created);
+    else this.#deliver(created);
   }
 
   #deliver(message: McpcTaskMessage | McpcServerEventMessage): void {

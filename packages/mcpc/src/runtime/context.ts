@@ -42,20 +42,43 @@ export interface TaskContext extends ToolContext {
   emit(event: string, payload?: unknown): void;
 }
 
-/** A `sleep` bound to a signal: one timer per call, cleared on abort. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(stoppedError(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(stoppedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+interface PendingSleep {
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The `sleep` of one task: a timer per call, and one abort listener for the
+ * task's whole life (an AbortSignal listener costs far more than a timer, and a
+ * polling task sleeps thousands of times).
+ */
+export function createSleeper(signal: AbortSignal): (ms: number) => Promise<void> {
+  const pending = new Set<PendingSleep>();
+  let listening = false;
+  const onAbort = () => {
+    const error = stoppedError(signal);
+    for (const sleep of pending) {
+      clearTimeout(sleep.timer);
+      sleep.reject(error);
+    }
+    pending.clear();
+  };
+  return (ms) => {
+    if (signal.aborted) return Promise.reject(stoppedError(signal));
+    if (!listening) {
+      listening = true;
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    return new Promise<void>((resolve, reject) => {
+      const sleep: PendingSleep = { resolve, reject, timer: undefined };
+      sleep.timer = setTimeout(() => {
+        pending.delete(sleep);
+        resolve();
+      }, ms);
+      pending.add(sleep);
+    });
+  };
 }
 
 function stoppedError(signal: AbortSignal): Error {

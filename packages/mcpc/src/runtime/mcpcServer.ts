@@ -5,6 +5,8 @@ import type { TaskEngineOptions } from "../tasks/taskRegistry.js";
 import type { Logger } from "./logger.js";
 import { McpcRuntime, type EmitOptions } from "./runtime.js";
 import { serveStdio, type StdioOptions } from "./stdio.js";
+import type { HttpOptions } from "./http/httpOptions.js";
+import type { HttpServing } from "./http/httpServer.js";
 
 /** A class with `@Tool` methods and a no-argument constructor, or an instance of one. */
 export type ToolProvider = object | (new () => object);
@@ -27,11 +29,21 @@ export interface McpcServerOptions {
   pingBarrierTimeoutMs?: number;
 }
 
-/** How {@link McpcServer.serve} serves. */
-export interface ServeOptions extends StdioOptions {
-  /** Only stdio for now. */
+/** Serving on stdio (the default): one session, this process's stdin and stdout. */
+export interface StdioServeOptions extends StdioOptions {
   transport?: "stdio";
 }
+
+/**
+ * Serving over HTTP on one port: Streamable HTTP at `/mcp` and the legacy
+ * HTTP+SSE transport at `/sse`, bound to 127.0.0.1 by default. See docs/transports.md.
+ */
+export interface HttpServeOptions extends HttpOptions {
+  transport: "http";
+}
+
+/** How {@link McpcServer.serve} serves: stdio (default) or HTTP. */
+export type ServeOptions = StdioServeOptions | HttpServeOptions;
 
 /**
  * The base class of an MCPC server: extend it and mark methods with `@Tool`.
@@ -85,10 +97,29 @@ export class McpcServer {
    * The client going away, SIGINT or SIGTERM shut the server down gracefully and
    * exit the process; with `exitOnClose: false`, await the returned `closed` instead.
    */
-  async serve(options: ServeOptions = {}): Promise<{ closed: Promise<void> }> {
+  serve(options?: StdioServeOptions): Promise<{ closed: Promise<void> }>;
+  /**
+   * Starts serving over HTTP (`{ transport: "http", port, host }`) and resolves
+   * once it listens, with its URL and `close()`. SIGINT and SIGTERM shut it down
+   * gracefully and exit, unless `handleSignals` / `exitOnClose` are false.
+   *
+   * @example
+   * ```ts
+   * const { url } = await server.serve({ transport: "http", port: 3000 });
+   * console.error(`serving on ${url}`);
+   * ```
+   */
+  serve(options: HttpServeOptions): Promise<HttpServing>;
+  async serve(options: ServeOptions = {}): Promise<{ closed: Promise<void> } | HttpServing> {
+    if (options.transport === "http") {
+      const { transport: _transport, ...http } = options;
+      // Loaded on demand: the root entry never pulls in node:http.
+      const { serveHttp } = await import("./http/httpServer.js");
+      return serveHttp(this.runtime, http);
+    }
     const transport = options.transport ?? "stdio";
     if (transport !== "stdio") {
-      throw new McpcError("INVALID_ARGUMENT", `Unknown transport "${String(transport)}". Use "stdio".`);
+      throw new McpcError("INVALID_ARGUMENT", `Unknown transport "${String(transport)}". Use "stdio" or "http".`);
     }
     return serveStdio(this.runtime, options);
   }

@@ -5,6 +5,7 @@ import { TaskRegistry, type TaskEngineOptions } from "../tasks/taskRegistry.js";
 import { createServerEventMessage } from "../protocol/message.js";
 import { stderrLogger, type Logger } from "./logger.js";
 import { Session } from "./session.js";
+import type { SessionOptions } from "./sessionOptions.js";
 
 /** What the runtime needs to know about the server it runs. */
 export interface RuntimeOptions {
@@ -47,15 +48,19 @@ export class McpcRuntime {
     return this.#closing;
   }
 
-  /** Serves one SDK transport as one session. */
-  async connect(transport: Transport): Promise<Session> {
+  /** Serves one SDK transport as one session (`options`: its id, owner, wire and close policy). */
+  async connect(transport: Transport, options: SessionOptions = {}): Promise<Session> {
     if (this.#closing) throw new McpcError("SHUTTING_DOWN", "The server is shutting down; it accepts no new sessions.");
-    const session = new Session(this, transport);
+    const session = new Session(this, transport, options);
     this.sessions.set(session.id, session);
     session.onClosed = () => {
       this.sessions.delete(session.id);
-      // A session that goes away takes its running tasks with it: nobody could read their events.
-      this.registry.stopOwner(session.id, "Session closed").catch((error: unknown) => this.logger("error", String(error)));
+      // By default a session that goes away takes its running tasks with it: nobody could read their events.
+      // Only the tasks it started: an owner (principal) may have other sessions.
+      if ((options.closePolicy ?? "stop") === "stop") {
+        session.stopTasks("Session closed").catch((error: unknown) => this.logger("error", String(error)));
+      }
+      options.onClosed?.();
     };
     await session.start();
     return session;

@@ -8,32 +8,19 @@ import {
   type JSONRPCMessage,
   type Tool as WireTool,
 } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
 import {
   MCPC_CAPABILITY,
-  MCPC_METHODS,
   MCPC_NATIVE_VERSION,
-  MCPC_NOTIFICATION,
+  TERMINAL_EVENTS,
   type McpcServerEventMessage,
 } from "../protocol/message.js";
 import { atLeast, type LogLevel } from "./logger.js";
 import type { McpcRuntime } from "./runtime.js";
+import type { SessionOptions, TransportKind } from "./sessionOptions.js";
 import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "./toolCall.js";
-import { invalidParams, toWireError } from "./wireError.js";
-
-// Params are checked by hand (readTaskId) so a bad one gets a -32602 that names the field, not a schema dump.
-const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: z.optional(z.looseObject({})) });
-const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: z.optional(z.looseObject({})) });
-const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.looseObject({})) });
-
-function readTaskId(method: string, params: Record<string, unknown> | undefined): string {
-  const taskId = params?.task_id;
-  if (typeof taskId !== "string" || taskId.length === 0) {
-    throw invalidParams(`${method} needs params { "task_id": "<id>" } with a non-empty string; got ${JSON.stringify(taskId) ?? "nothing"}.`);
-  }
-  return taskId;
-}
+import { wireMessageFor, type LegacySession } from "./legacyDialect.js";
+import { registerTaskRequests } from "./taskRequests.js";
 
 /**
  * One connection: an SDK `Server` over one transport, the dialect its client
@@ -41,6 +28,19 @@ function readTaskId(method: string, params: Record<string, unknown> | undefined)
  */
 export class Session {
   readonly id: string;
+  /**
+   * Who owns the tasks this session starts: the authenticated principal's id
+   * over HTTP with an `authenticate` hook, else the session id. Every task-registry
+   * call of this session uses it, so another owner can neither see nor stop them.
+   */
+  readonly owner: string;
+  /**
+   * The wire under this session. The legacy Python dialect's handshake reads it
+   * (see {@link supportsForgedResponses}).
+   */
+  readonly transportKind: TransportKind;
+  /** Ids of the tasks this session started that have not ended yet (what its close policy acts on). */
+  readonly liveTasks = new Set<string>();
   readonly runtime: McpcRuntime;
   readonly server: Server;
   readonly transport: SessionTransport;
@@ -49,12 +49,16 @@ export class Session {
   /** The level the client asked for with `logging/setLevel`; none means no log notifications. */
   logLevel: LogLevel | undefined;
   onClosed: (() => void) | undefined;
+  /** Set once the client negotiated the legacy (Python) dialect with a handshake tool: per session, never global. */
+  legacy: LegacySession | undefined;
   #closed = false;
   #tools: WireTool[] | undefined;
 
-  constructor(runtime: McpcRuntime, transport: Transport) {
+  constructor(runtime: McpcRuntime, transport: Transport, options: SessionOptions = {}) {
     this.runtime = runtime;
-    this.id = transport.sessionId ?? randomUUID();
+    this.id = options.id ?? transport.sessionId ?? randomUUID();
+    this.owner = options.owner ?? this.id;
+    this.transportKind = options.transportKind ?? "custom";
     this.transport = new SessionTransport(transport, {
       onBadInput: (error) => runtime.logger("warning", `unreadable input from the client: ${error.message}`),
     });
@@ -81,6 +85,29 @@ export class Session {
     return typeof experimental?.[MCPC_CAPABILITY] === "object" && experimental[MCPC_CAPABILITY] !== null;
   }
 
+  /**
+   * False over Streamable HTTP: a response can only travel on the POST stream of
+   * its request, so a forged response (the legacy dialect's `MCPC_CALLBACK`)
+   * cannot be sent there, and the legacy handshake must answer `mcpc_enabled: false`.
+   */
+  get supportsForgedResponses(): boolean {
+    return this.transportKind !== "streamable-http";
+  }
+
+  /** Records a task this session started (its `created`), or forgets it (its terminal event). */
+  trackTask(taskId: string, event: string): void {
+    if (event === "created") this.liveTasks.add(taskId);
+    else if (TERMINAL_EVENTS.has(event)) this.liveTasks.delete(taskId);
+  }
+
+  /** Stops every running task this session started; each ends `cancelled` with `reason`. */
+  async stopTasks(reason: string): Promise<void> {
+    const { registry } = this.runtime;
+    // The session owns its tasks: every live task of that owner is one it started, tracked or not.
+    if (this.owner === this.id) return registry.stopOwner(this.id, reason);
+    await Promise.all([...this.liveTasks].map((taskId) => registry.stop(this.owner, taskId, reason).catch(() => undefined)));
+  }
+
   async start(): Promise<void> {
     await this.server.connect(this.transport);
   }
@@ -90,10 +117,11 @@ export class Session {
    * `afterRequestId`: an event a task emits waits, like the task's own events, for its call's answer.
    */
   sendServerEvent(message: McpcServerEventMessage, afterRequestId?: string | number): boolean {
-    if (this.#closed || !this.native) return false;
-    const notification: JSONRPCMessage = { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> };
+    // In the session's own dialect (native notification or legacy callback); a plain client gets none.
+    const notification = this.#closed ? undefined : wireMessageFor(this, message);
+    if (notification === undefined) return false;
     if (afterRequestId === undefined) this.sendEvent(notification);
-    else this.transport.sendAfterAnswer(afterRequestId, notification);
+    else void this.transport.sendAfterAnswer(afterRequestId, notification);
     return true;
   }
 
@@ -107,15 +135,16 @@ export class Session {
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void {
     this.runtime.logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${safeJson(data)}`}`);
     if (this.#closed || this.logLevel === undefined || !atLeast(level, this.logLevel)) return;
+    const notification: JSONRPCMessage = {
+      jsonrpc: "2.0",
+      method: "notifications/message",
+      params: { level, logger, data: data === undefined ? message : { message, data } },
+    };
     this.transport
-      .sendDirect(
-        {
-          jsonrpc: "2.0",
-          method: "notifications/message",
-          params: { level, logger, data: data === undefined ? message : { message, data } },
-        },
-        relatedRequestId === undefined ? undefined : { relatedRequestId },
-      )
+      .sendDirect(notification, relatedRequestId === undefined ? undefined : { relatedRequestId })
+      // Streamable HTTP refuses a call's stream once the call has answered (a background
+      // task logging after `created`): the line then goes on the session's GET stream.
+      .catch(() => (relatedRequestId === undefined ? undefined : this.transport.sendDirect(notification)))
       .catch(() => undefined);
   }
 
@@ -155,17 +184,7 @@ export class Session {
       this.logLevel = request.params.level;
       return {};
     });
-    server.setRequestHandler(GetTaskRequest, async (request) => ({
-      task: await toWireError(() => runtime.registry.get(this.id, readTaskId(MCPC_METHODS.get, request.params))),
-    }));
-    server.setRequestHandler(StopTaskRequest, async (request) => {
-      const taskId = readTaskId(MCPC_METHODS.stop, request.params);
-      const outcome = await toWireError(() => runtime.registry.stop(this.id, taskId, "Task stopped by the client"));
-      return { task: outcome.task, stopped: outcome.stopped };
-    });
-    server.setRequestHandler(ListTasksRequest, async () => ({
-      tasks: await runtime.registry.list(this.id),
-    }));
+    registerTaskRequests(server, runtime.registry, () => this.owner);
   }
 
   #listTools(): WireTool[] {

@@ -46,14 +46,17 @@ export class SessionTransport extends TransportDecorator {
     this.#held.set(requestId, []);
   }
 
-  /** Sends an event of request `requestId`: now, or right after that request's answer. */
-  sendAfterAnswer(requestId: RequestId, message: JSONRPCMessage, options?: TransportSendOptions): void {
+  /**
+   * Sends an event of request `requestId`: now, or right after that request's answer.
+   * Returns the send's promise when it went out now (for backpressure); it never rejects.
+   */
+  sendAfterAnswer(requestId: RequestId, message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> | undefined {
     const queue = this.#held.get(requestId);
     if (queue) {
       queue.push([message, options]);
-      return;
+      return undefined;
     }
-    this.inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
+    return this.inner.send(message, options).catch((error: unknown) => this.onerror?.(asError(error)));
   }
 
   /** Lets the held events of `requestId` go, in order. Idempotent. */

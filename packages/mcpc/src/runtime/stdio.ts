@@ -57,6 +57,6 @@ export async function serveStdio(runtime: McpcRuntime, options: StdioOptions = {
   }
   // The SDK's stdio transport does not notice the client going away.
   process.stdin.once("end", () => stop("stdin closed"));
-  await runtime.connect(transport);
+  await runtime.connect(transport, { transportKind: "stdio" });
   return { closed };
 }

@@ -19,10 +19,13 @@ import {
 } from "../protocol/message.js";
 import { driveGenerator } from "../tasks/driveGenerator.js";
 import type { TaskEvent } from "../tasks/taskRegistry.js";
-import { abortableSleep, type TaskContext, type ToolContext } from "./context.js";
+import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
 import type { LogLevel, ToolLogger } from "./logger.js";
 import { ProgressCounter } from "./progress.js";
-import type { Session } from "./session.js";
+// Every rung needs only what CallSession names, so the helper for plain SDK servers runs them too.
+import type { CallSession as Session } from "./callSession.js";
+import { answerHandshake, readLegacyCall, startLegacy } from "./legacyDialect.js";
+import { isLegacyHandshakeTool, type LegacyTag } from "../protocol/legacy.js";
 import { WireError, invalidParams, toWireError } from "./wireError.js";
 import { errorResult, toToolResult } from "./toolResult.js";
 import { deferred } from "../util/deferred.js";
@@ -36,6 +39,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export async function callTool(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
   const { runtime } = session;
   const { name } = request.params;
+  // The legacy handshake tools are answered but never listed.
+  if (isLegacyHandshakeTool(name)) return answerHandshake(session, name, request.params.arguments ?? {});
   const tool = runtime.tools.get(name);
   if (!tool) {
     const known = [...runtime.tools.keys()].join(", ") || "none";
@@ -44,7 +49,9 @@ export async function callTool(session: Session, request: CallToolRequest, extra
   if (runtime.closing) {
     throw new WireError(ErrorCode.InternalError, `The server is shutting down; "${name}" was not started. Reconnect and call it again.`);
   }
-  const parsed = parseArguments(tool, request.params.arguments ?? {});
+  // Legacy call tags travel in the arguments: out before validation.
+  const legacy = readLegacyCall(session, request.params.arguments ?? {});
+  const parsed = parseArguments(tool, legacy.args);
   if (!parsed.ok) return errorResult(parsed.message);
   const args = parsed.value;
 
@@ -53,13 +60,24 @@ export async function callTool(session: Session, request: CallToolRequest, extra
       return runOrdinary(session, tool, args, extra);
     case "streaming":
       return runStreaming(session, tool, args, extra);
-    case "background": {
-      const tag = readTaskTag(request.params._meta);
-      return tag !== undefined && session.native
-        ? startNative(session, tool, args, tag.taskId, extra)
-        : runFallback(session, tool, args, extra);
-    }
+    case "background":
+      return runBackground(session, tool, args, extra, legacy.tag);
   }
+}
+
+/**
+ * The rung of a background tool: the legacy dialect for a tagged call of a
+ * session that negotiated it, the native one for a tagged call of a native
+ * session, the synchronous fallback for everyone else.
+ */
+export async function runBackground(session: Session, tool: ToolDefinition, args: unknown, extra: Extra, legacyTag?: LegacyTag): Promise<CallToolResult> {
+  if (legacyTag !== undefined && session.legacy !== undefined) {
+    return startLegacy(session, tool.name, legacyTag, extra, ({ taskId, signal }) =>
+      tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+    );
+  }
+  const tag = readTaskTag(extra._meta);
+  return tag !== undefined && session.native ? startNative(session, tool, args, tag.taskId, extra) : runFallback(session, tool, args, extra);
 }
 
 function parseArguments(tool: ToolDefinition, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -103,7 +121,7 @@ function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskI
     sessionId: session.id,
     log: toolLogger(session, tool, extra),
     taskId,
-    sleep: (ms) => abortableSleep(ms, signal),
+    sleep: createSleeper(signal),
     emit: (event, payload) => {
       session.runtime.emit(event, payload, { sessionId: session.id }, extra.requestId);
     },
@@ -131,12 +149,13 @@ class CallProgress {
     this.#token = extra._meta?.progressToken;
   }
 
-  update(value: unknown): void {
-    if (this.#token !== undefined) this.#send(this.#counter.next(value));
+  /** Sends one update's progress; the promise settles once the transport took it (backpressure). */
+  update(value: unknown): Promise<void> | undefined {
+    return this.#token === undefined ? undefined : this.#send(this.#counter.next(value));
   }
 
   heartbeat(): void {
-    if (this.#token !== undefined) this.#send(this.#counter.heartbeat());
+    if (this.#token !== undefined) void this.#send(this.#counter.heartbeat());
   }
 
   /**
@@ -158,8 +177,8 @@ class CallProgress {
     }
   }
 
-  #send(params: { progress: number; total?: number; message?: string }): void {
-    this.#session.transport
+  #send(params: { progress: number; total?: number; message?: string }): Promise<void> {
+    return this.#session.transport
       .sendDirect(
         { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: this.#token as string | number, ...params } },
         { relatedRequestId: this.#extra.requestId },
@@ -188,27 +207,32 @@ async function runFallback(session: Session, tool: ToolDefinition, args: unknown
   const { registry } = session.runtime;
   const progress = new CallProgress(session, extra);
   const ended = deferred<TaskEvent>();
+  // Minted here (as the engine would) so the session can track the task from its `created`.
+  const fallbackId = randomUUID();
   const snapshot = await toWireError(() =>
     registry.start({
-      owner: session.id,
+      owner: session.owner,
       toolName: tool.name,
+      taskId: fallbackId,
       run: ({ taskId, signal }) => tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
       onEvent: (event) => {
-        if (event.event === "update") progress.update(event.payload);
-        else if (TERMINAL_EVENTS.has(event.event)) ended.resolve(event);
+        session.trackTask?.(fallbackId, event.event);
+        if (event.event === "update") return progress.update(event.payload);
+        if (TERMINAL_EVENTS.has(event.event)) ended.resolve(event);
+        return undefined;
       },
       onHeartbeat: () => progress.heartbeat(),
     }),
   );
   const onCancel = () => {
-    registry.stop(session.id, snapshot.task_id, "Cancelled by the client").catch(() => undefined);
+    registry.stop(session.owner, snapshot.task_id, "Cancelled by the client").catch(() => undefined);
   };
   extra.signal.addEventListener("abort", onCancel, { once: true });
   const end = await ended.promise;
   extra.signal.removeEventListener("abort", onCancel);
   await progress.barrier();
   // Nobody will read this task again: its answer is the record.
-  registry.cleanup(session.id, snapshot.task_id).catch(() => undefined);
+  registry.cleanup(session.owner, snapshot.task_id).catch(() => undefined);
   switch (end.event) {
     case "complete":
       return toToolResult(end.payload);
@@ -238,16 +262,17 @@ async function startNative(
   try {
     await toWireError(() =>
       registry.start({
-        owner: session.id,
+        owner: session.owner,
         toolName: tool.name,
         taskId: id,
         run: ({ taskId: runId, signal }) =>
           tool.invoke(args, taskContext(session, tool, extra, runId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
         onEvent: (event) => {
+          session.trackTask?.(id, event.event);
           // `created` is the call's own answer; the rest follow it.
-          if (event.event === "created") return;
+          if (event.event === "created") return undefined;
           const message = createTaskMessage(event.event, session.id, id, tool.name, event.payload, event.seq);
-          transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
+          return transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
         },
         onHeartbeat: (seq) => {
           const beat: McpcHeartbeatMessage = {
@@ -260,7 +285,7 @@ async function startNative(
             protocol: "mcpc",
             seq,
           };
-          transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> });
+          void transport.sendAfterAnswer(requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> });
         },
       }),
     );

@@ -52,7 +52,12 @@ export interface TaskStartSpec {
   /** Makes the generator; called once the task leaves the queue. */
   run: (controls: TaskRunControls) => AsyncGenerator<unknown, unknown, undefined>;
   /** Receives every event, in order, synchronously. */
-  onEvent: (event: TaskEvent) => void;
+  /**
+   * Receives every event, in order, synchronously. A promise returned for an
+   * `update` holds the generator until it settles: the transport's backpressure
+   * reaches the tool instead of piling messages up in memory.
+   */
+  onEvent: (event: TaskEvent) => void | Promise<void>;
   /** Called while the task is silent (see {@link TaskEngineOptions.heartbeatMs}), with the last event's seq. */
   onHeartbeat?: (seq: number) => void;
 }
@@ -183,7 +188,7 @@ export class TaskRegistry {
     };
     this.#live.set(key(spec.owner, taskId), live);
     this.#ensureHeartbeat();
-    this.#emit(live, "created", null);
+    void this.#emit(live, "created", null);
 
     // No AbortSignal for p-queue: it would free the slot at once while the
     // generator still runs its finally blocks. A task stopped while queued is
@@ -285,8 +290,10 @@ export class TaskRegistry {
       outcome = await driveGenerator(generator, signal, (value) => {
         if (live.finished) return;
         live.record.last_update = value;
-        this.#emit(live, "update", value);
-        return this.store.save(live.record);
+        const delivered = this.#emit(live, "update", value);
+        const saved = this.store.save(live.record);
+        if (!saved) return delivered;
+        return delivered ? Promise.all([delivered, saved]).then(() => undefined) : saved;
       });
     } catch (error) {
       outcome = signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
@@ -305,17 +312,17 @@ export class TaskRegistry {
       case "returned":
         record.status = "completed";
         record.result = outcome.value === undefined ? null : outcome.value;
-        this.#emit(live, "complete", record.result);
+        void this.#emit(live, "complete", record.result);
         break;
       case "threw":
         record.status = "failed";
         record.error = errorMessage(outcome.error);
-        this.#emit(live, "failed", record.error);
+        void this.#emit(live, "failed", record.error);
         break;
       case "stopped":
         record.status = "cancelled";
         record.error = live.stopReason ?? STOPPED_REASON;
-        this.#emit(live, "cancelled", record.error);
+        void this.#emit(live, "cancelled", record.error);
         break;
     }
     live.finished = true;
@@ -329,13 +336,13 @@ export class TaskRegistry {
     live.done.resolve();
   }
 
-  #emit(live: LiveTask, event: TaskEventName, payload: unknown): void {
+  #emit(live: LiveTask, event: TaskEventName, payload: unknown): void | Promise<void> {
     const record = live.record;
     record.seq += 1;
     const now = Date.now();
     record.updated_at = now;
     live.lastEventAt = now;
-    live.spec.onEvent({ event, seq: record.seq, payload });
+    return live.spec.onEvent({ event, seq: record.seq, payload });
   }
 
   #sessionQueue(owner: string): PQueue {

@@ -40,6 +40,15 @@ export abstract class TransportDecorator implements Transport {
     return this.inner.send(message, options);
   }
 
+  /**
+   * Ends the server-side session where the inner transport has one to end
+   * (Streamable HTTP sends `DELETE`); resolves at once on other transports.
+   */
+  async terminateSession(): Promise<void> {
+    const inner = this.inner as Transport & { terminateSession?: () => Promise<void> };
+    if (typeof inner.terminateSession === "function" && inner.sessionId !== undefined) await inner.terminateSession();
+  }
+
   /** A message from the other side; by default handed to the protocol layer. */
   protected receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     this.onmessage?.(message, extra);

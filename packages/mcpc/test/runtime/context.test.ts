@@ -1,20 +1,22 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { McpcError } from "../../src/errors.js";
-import { abortableSleep } from "../../src/runtime/context.js";
+import { createSleeper } from "../../src/runtime/context.js";
+
+const abortableSleep = (ms: number, signal: AbortSignal) => createSleeper(signal)(ms);
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("abortableSleep", () => {
+describe("a task's sleep (createSleeper)", () => {
   it("resolves after the given time", async () => {
     const startedAt = Date.now();
     await abortableSleep(20, new AbortController().signal);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(19);
   });
 
-  it("resolves only once its time has passed, then leaves no timer and no listener behind", async () => {
+  it("resolves only once its time has passed, then leaves no timer behind", async () => {
     vi.useFakeTimers();
     const { signal } = new AbortController();
     let resolved = false;
@@ -26,7 +28,19 @@ describe("abortableSleep", () => {
     await sleeping;
     expect(resolved).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
-    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("adds one abort listener for a task's life, however often it sleeps, and stops every pending sleep at once", async () => {
+    const controller = new AbortController();
+    const sleep = createSleeper(controller.signal);
+    await sleep(1);
+    await sleep(1);
+    const both = [sleep(60_000), sleep(60_000)];
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    const reason = new McpcError("TASK_STOPPED", "stopped");
+    controller.abort(reason);
+    for (const pending of both) await expect(pending).rejects.toBe(reason);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("rejects at once on abort with the signal's reason and clears its timer", async () => {
