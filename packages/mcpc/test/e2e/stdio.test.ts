@@ -2,7 +2,6 @@ import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/type
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
-import { McpcError } from "../../src/index.js";
 import type { TaskHandle } from "../../src/client/index.js";
 import { INITIALIZE, RawProcess, connectMcpc, connectPlain, fixture } from "./harness.js";
 
@@ -26,67 +25,10 @@ async function collect(handle: TaskHandle): Promise<McpcTaskMessage[]> {
   return events;
 }
 
+// The core scenarios (created first, 50 concurrent tasks, stop, failure, fallback progress and
+// heartbeats, bad input) run over stdio, Streamable HTTP and legacy SSE in transports.test.ts;
+// this file holds what only stdio has, or only needs showing once.
 describe("our client against an mcpc server over stdio", () => {
-  it("delivers created before the first update, then every event in order with no gap", async () => {
-    const { client } = await mcpc();
-    expect(client.mcpcEnabled).toBe(true);
-    const seen: McpcMessage[] = [];
-    client.on((message) => seen.push(message));
-    const task = await client.callTool("count", { n: 25 });
-    expect(task.mode).toBe("background");
-    const events = await collect(task);
-    expect(events.map((e) => e.event)).toEqual(["created", ...Array<string>(25).fill("update"), "complete"]);
-    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
-    expect(events.at(-1)?.result).toEqual({ counted: 25 });
-    expect(task.missed).toBe(0);
-    // Every listener saw every event exactly once, in the same order.
-    expect(seen.filter((m) => m.type === "task" && m.task_id === task.taskId)).toEqual(events);
-  });
-
-  it("keeps 50 concurrent tasks in one session apart: each handle gets all its events and only its own", async () => {
-    const { client } = await mcpc();
-    const handles = await Promise.all(Array.from({ length: 50 }, (_, i) => client.callTool("count", { n: 10 + (i % 7), delayMs: 1 })));
-    const all = await Promise.all(handles.map(collect));
-    all.forEach((events, i) => {
-      const n = 10 + (i % 7);
-      expect(events.every((e) => e.task_id === handles[i]?.taskId)).toBe(true);
-      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: n + 2 }, (_, k) => k + 1));
-      expect(events.at(-1)).toMatchObject({ event: "complete", result: { counted: n } });
-    });
-    const listed = await client.list();
-    expect(listed.filter((t) => t.status === "completed")).toHaveLength(50);
-  });
-
-  it("stop() ends a running task with one cancelled event, after its finally block ran", async () => {
-    const { client } = await mcpc();
-    const task = await client.callTool("watch");
-    const iterator = task.events();
-    const first = await iterator.next();
-    expect(first.value?.event).toBe("created");
-    const outcome = await task.stop();
-    expect(outcome.stopped).toBe(true);
-    expect(outcome.task.status).toBe("cancelled");
-    const rest: McpcTaskMessage[] = [];
-    for await (const event of iterator) rest.push(event);
-    expect(rest.filter((e) => e.event === "cancelled")).toHaveLength(1);
-    expect(rest.at(-1)?.event).toBe("cancelled");
-    const finalized = await client.callTool("finalized");
-    expect(await finalized.value()).toEqual({ finalized: [task.taskId] });
-    // Stopping it again changes nothing and says so.
-    expect((await client.stop(task.taskId)).stopped).toBe(false);
-    await expect(task.value()).rejects.toMatchObject({ code: "TASK_CANCELLED" });
-  });
-
-  it("reports a throwing tool as one failed event carrying its message", async () => {
-    const { client } = await mcpc();
-    const task = await client.callTool("boom", { message: "the disk is full" });
-    const events = await collect(task);
-    expect(events.map((e) => e.event)).toEqual(["created", "update", "failed"]);
-    expect(events.at(-1)?.result).toBe("the disk is full");
-    expect(await client.check(task.taskId)).toMatchObject({ status: "failed", error: "the disk is full" });
-    await expect(task.value()).rejects.toBeInstanceOf(McpcError);
-  });
-
   it("answers ordinary and streaming tools synchronously through the same handle", async () => {
     const { client } = await mcpc();
     const sum = await client.callTool("add", { a: 2, b: 40 });
@@ -167,22 +109,6 @@ describe("the native dialect: what a task emits waits for its answer too", () =>
 });
 
 describe("the synchronous fallback, to a plain SDK client", () => {
-  it("keeps a silent call alive with progress heartbeats, so a client time-out that resets on progress never fires", async () => {
-    const connected = await connectPlain(SERVER);
-    cleanups.push(() => connected.close());
-    const beats: number[] = [];
-    // The fixture's heartbeat is 200 ms; the task is silent for 900 ms; the client gives up after 500 ms of silence.
-    const result = await connected.client.callTool({ name: "silent", arguments: { ms: 900 } }, undefined, {
-      timeout: 500,
-      resetTimeoutOnProgress: true,
-      onprogress: (p) => beats.push(p.progress),
-    });
-    expect(result.content).toEqual([{ type: "text", text: "done" }]);
-    expect(beats.length).toBeGreaterThanOrEqual(2);
-    expect(beats).toEqual([...beats].sort((x, y) => x - y));
-    expect(new Set(beats).size).toBe(beats.length);
-  });
-
   it("stops the task when the client cancels the call (notifications/cancelled), running its finally", async () => {
     const connected = await connectPlain(SERVER);
     cleanups.push(() => connected.close());
@@ -204,26 +130,9 @@ describe("the synchronous fallback, to a plain SDK client", () => {
     expect(finalized).toHaveLength(1);
   });
 
-  it("turns a failing background tool into an isError result with its message", async () => {
-    const connected = await connectPlain(SERVER);
-    cleanups.push(() => connected.close());
-    const result = await connected.client.callTool({ name: "boom", arguments: { message: "quota exceeded" } });
-    expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: "quota exceeded" }] });
-  });
 });
 
 describe("bad input gets a clear error and the server keeps serving", () => {
-  it("names an unknown tool, an invalid argument, and an unknown task id", async () => {
-    const { client } = await mcpc();
-    await expect(client.callTool("no_such_tool")).rejects.toThrow(/Unknown tool "no_such_tool"\. This server's tools are: count, watch/);
-    const invalid = await client.sdk.callTool({ name: "add", arguments: { a: 1, b: "two" } });
-    expect(invalid.isError).toBe(true);
-    expect(JSON.stringify(invalid.content)).toMatch(/Invalid arguments for tool \\"add\\": b: .*expected number/);
-    await expect(client.check("no-such-task")).rejects.toMatchObject({ code: "UNKNOWN_TASK", message: expect.stringContaining('"no-such-task"') });
-    await expect(client.stop("no-such-task")).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
-    expect(await (await client.callTool("add", { a: 1, b: 1 })).value()).toBe("2");
-  });
-
   it("refuses to stop or check another session's task, which keeps running", async () => {
     const a = await mcpc();
     const b = await mcpc();
