@@ -10,6 +10,18 @@ export type McpcErrorCode =
   | "INVALID_TOOL_DEFINITION"
   /** Two tools share one name. */
   | "DUPLICATE_TOOL"
+  /** A `@Resource` definition is invalid (found at start-up). */
+  | "INVALID_RESOURCE_DEFINITION"
+  /** Two resources share one URI (or two templates one URI template). */
+  | "DUPLICATE_RESOURCE"
+  /** A `@Prompt` definition is invalid (found at start-up). */
+  | "INVALID_PROMPT_DEFINITION"
+  /** Two prompts share one name. */
+  | "DUPLICATE_PROMPT"
+  /** The client did not declare a capability a call needs (`ctx.elicit` needs `elicitation`, `ctx.sample` needs `sampling`). */
+  | "CLIENT_CAPABILITY_MISSING"
+  /** The client answered a server-to-client request with something the call cannot use. */
+  | "INVALID_CLIENT_RESPONSE"
   /** A task id is unknown to the calling session (or belongs to another one). */
   | "UNKNOWN_TASK"
   /** A client-chosen task id is already used in its session. */

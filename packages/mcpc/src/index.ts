@@ -10,13 +10,31 @@ export { Tool } from "./decorators/tool.js";
 export type { ToolDecorator } from "./decorators/tool.js";
 export type { ToolOptions, ToolAnnotations, ObjectSchema } from "./decorators/toolOptions.js";
 
+// Declaring resources and prompts
+export { Resource } from "./decorators/resource.js";
+export type { ResourceDecorator } from "./decorators/resource.js";
+export type { ResourceOptions, StaticResourceOptions, TemplateResourceOptions, Completer } from "./decorators/resourceOptions.js";
+export { Prompt } from "./decorators/prompt.js";
+export type { PromptDecorator } from "./decorators/prompt.js";
+export type { PromptOptions } from "./decorators/promptOptions.js";
+export type { MethodDecorator } from "./decorators/metadata.js";
+
 // Serving
 export { McpcServer, createServer } from "./runtime/mcpcServer.js";
 export type { McpcServerOptions, ServeOptions, StdioServeOptions, HttpServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./runtime/sessionOptions.js";
 export type { StdioOptions } from "./runtime/stdio.js";
 export type { EmitOptions } from "./runtime/runtime.js";
-export type { ToolContext, TaskContext } from "./runtime/context.js";
+export type {
+  ToolContext,
+  TaskContext,
+  ResourceContext,
+  PromptContext,
+  ElicitResult,
+  ClientRequestOptions,
+  SampleRequest,
+  SampleResult,
+} from "./runtime/context.js";
 export type { ToolLogger, Logger, LogLevel } from "./runtime/logger.js";
 
 // The task engine

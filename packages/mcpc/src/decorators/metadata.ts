@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import type { ToolOptions } from "./toolOptions.js";
+import type { ResourceOptions } from "./resourceOptions.js";
+import type { PromptOptions } from "./promptOptions.js";
 
 /**
  * Where decorator records live. Decorators only write here; `definitions/` is
@@ -13,7 +15,32 @@ export interface ToolRecord {
   readonly options: ToolOptions;
 }
 
-const TOOL_RECORDS: unique symbol = Symbol("mcpc.tools");
+/** What `@Resource` records about one method. */
+export interface ResourceRecord {
+  readonly methodName: string | symbol;
+  readonly options: ResourceOptions;
+}
+
+/** What `@Prompt` records about one method. */
+export interface PromptRecord {
+  readonly methodName: string | symbol;
+  readonly options: PromptOptions;
+}
+
+/** Any decorator record: a method and its options. */
+export interface MethodRecord {
+  readonly methodName: string | symbol;
+}
+
+/** The kinds of record a class can hold, each under its own module-private key. */
+export type RecordKind = "tool" | "resource" | "prompt";
+
+const RECORD_KEYS: Readonly<Record<RecordKind, symbol>> = {
+  tool: Symbol("mcpc.tools"),
+  resource: Symbol("mcpc.resources"),
+  prompt: Symbol("mcpc.prompts"),
+};
+const TOOL_RECORDS = RECORD_KEYS.tool;
 
 // Node 20 has no Symbol.metadata. TypeScript's standard-decorator emit only
 // passes `context.metadata` (and sets Class[Symbol.metadata]) when it exists, so
@@ -36,18 +63,30 @@ function assertReflect(): void {
 
 /** experimentalDecorators path: the class (constructor) is at hand. */
 export function recordOnClass(ctor: object, record: ToolRecord): void {
-  assertReflect();
-  const own = (Reflect.getOwnMetadata(TOOL_RECORDS, ctor) as ToolRecord[] | undefined) ?? [];
-  // Re-recording one method (an initializer run per construction) replaces, never duplicates.
-  Reflect.defineMetadata(TOOL_RECORDS, [...own.filter((r) => r.methodName !== record.methodName), record], ctor);
+  recordKindOnClass("tool", ctor, record);
 }
 
 /** Standard decorators path: the class is not built yet, only its metadata object is. */
 export function recordInMetadata(metadata: DecoratorMetadataObject, record: ToolRecord): void {
-  const bag = metadata as Record<symbol, ToolRecord[] | undefined>;
+  recordKindInMetadata("tool", metadata, record);
+}
+
+/** {@link recordOnClass} for any kind of record. */
+export function recordKindOnClass(kind: RecordKind, ctor: object, record: MethodRecord): void {
+  assertReflect();
+  const key = RECORD_KEYS[kind];
+  const own = (Reflect.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? [];
+  // Re-recording one method (an initializer run per construction) replaces, never duplicates.
+  Reflect.defineMetadata(key, [...own.filter((r) => r.methodName !== record.methodName), record], ctor);
+}
+
+/** {@link recordInMetadata} for any kind of record. */
+export function recordKindInMetadata(kind: RecordKind, metadata: DecoratorMetadataObject, record: MethodRecord): void {
+  const key = RECORD_KEYS[kind];
+  const bag = metadata as Record<symbol, MethodRecord[] | undefined>;
   // The object inherits from the parent class's metadata: never push onto the parent's array.
-  const own = Object.prototype.hasOwnProperty.call(bag, TOOL_RECORDS) ? (bag[TOOL_RECORDS] ?? []) : [];
-  bag[TOOL_RECORDS] = [...own, record];
+  const own = Object.prototype.hasOwnProperty.call(bag, key) ? (bag[key] ?? []) : [];
+  bag[key] = [...own, record];
 }
 
 /**
@@ -55,14 +94,69 @@ export function recordInMetadata(metadata: DecoratorMetadataObject, record: Tool
  * convention. The reader walks the prototype chain and lets a subclass override.
  */
 export function ownToolRecords(ctor: object): ToolRecord[] {
+  return ownRecords(TOOL_RECORDS, ctor) as ToolRecord[];
+}
+
+/** The `@Resource` records a class holds itself. */
+export function ownResourceRecords(ctor: object): ResourceRecord[] {
+  return ownRecords(RECORD_KEYS.resource, ctor) as ResourceRecord[];
+}
+
+/** The `@Prompt` records a class holds itself. */
+export function ownPromptRecords(ctor: object): PromptRecord[] {
+  return ownRecords(RECORD_KEYS.prompt, ctor) as PromptRecord[];
+}
+
+function ownRecords(key: symbol, ctor: object): MethodRecord[] {
   const fromReflect =
-    typeof Reflect.getOwnMetadata === "function"
-      ? ((Reflect.getOwnMetadata(TOOL_RECORDS, ctor) as ToolRecord[] | undefined) ?? [])
-      : [];
+    typeof Reflect.getOwnMetadata === "function" ? ((Reflect.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? []) : [];
   const metadata = Object.prototype.hasOwnProperty.call(ctor, METADATA_SYMBOL)
-    ? ((ctor as Record<symbol, unknown>)[METADATA_SYMBOL] as Record<symbol, ToolRecord[] | undefined> | undefined)
+    ? ((ctor as Record<symbol, unknown>)[METADATA_SYMBOL] as Record<symbol, MethodRecord[] | undefined> | undefined)
     : undefined;
-  const fromMetadata =
-    metadata && Object.prototype.hasOwnProperty.call(metadata, TOOL_RECORDS) ? (metadata[TOOL_RECORDS] ?? []) : [];
+  const fromMetadata = metadata && Object.prototype.hasOwnProperty.call(metadata, key) ? (metadata[key] ?? []) : [];
   return [...fromReflect, ...fromMetadata];
+}
+
+type AnyMethod = (...args: never[]) => unknown;
+
+/** A method decorator usable under both decorator conventions. */
+export interface MethodDecorator {
+  /** TC39 standard decorators (TypeScript ≥ 5 default, esbuild, tsx). */
+  (value: AnyMethod, context: ClassMethodDecoratorContext): void;
+  /** `experimentalDecorators` (NestJS-style projects). */
+  (target: object, propertyKey: string | symbol, descriptor?: PropertyDescriptor): void;
+}
+
+/**
+ * Builds a decorator that records `{ methodName, options }` under `kind`, the
+ * way `@Tool` does: only public instance methods, nothing else checked here.
+ */
+export function methodDecorator(decoratorName: string, kind: RecordKind, options: unknown): MethodDecorator {
+  function decorate(target: unknown, contextOrKey: unknown): void {
+    if (isStandardContext(contextOrKey)) {
+      if (contextOrKey.kind !== "method" || contextOrKey.static || contextOrKey.private) {
+        throw new TypeError(
+          `${decoratorName} decorates public instance methods only; "${String(contextOrKey.name)}" is a ${contextOrKey.static ? "static " : ""}${contextOrKey.private ? "private " : ""}${contextOrKey.kind}.`,
+        );
+      }
+      const record = { methodName: contextOrKey.name, options };
+      if (contextOrKey.metadata) {
+        recordKindInMetadata(kind, contextOrKey.metadata, record);
+      } else {
+        contextOrKey.addInitializer(function (this: unknown) {
+          recordKindOnClass(kind, (this as { constructor: object }).constructor, record);
+        });
+      }
+      return;
+    }
+    if (typeof target === "function") {
+      throw new TypeError(`${decoratorName} decorates instance methods only; "${String(contextOrKey)}" is static.`);
+    }
+    recordKindOnClass(kind, (target as { constructor: object }).constructor, { methodName: contextOrKey as string | symbol, options } as MethodRecord);
+  }
+  return decorate as MethodDecorator;
+}
+
+function isStandardContext(value: unknown): value is ClassMethodDecoratorContext & { kind: string } {
+  return typeof value === "object" && value !== null && "kind" in value && "name" in value;
 }

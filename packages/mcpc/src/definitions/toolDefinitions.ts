@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { McpcError } from "../errors.js";
-import { ownToolRecords, type ToolRecord } from "../decorators/metadata.js";
+import { ownToolRecords, type MethodRecord, type ToolRecord } from "../decorators/metadata.js";
 import type { ObjectSchema, ToolAnnotations } from "../decorators/toolOptions.js";
 
 /** How a tool runs: see DESIGN §1. */
@@ -49,7 +49,7 @@ export function snakeCase(name: string): string {
 export function readToolDefinitions(instances: readonly object[]): ToolDefinition[] {
   const byName = new Map<string, ToolDefinition>();
   for (const instance of instances) {
-    for (const [methodName, record] of collectRecords(instance)) {
+    for (const [methodName, record] of collectRecords<ToolRecord>(instance, ownToolRecords)) {
       const definition = define(instance, methodName, record);
       const existing = byName.get(definition.name);
       if (existing) {
@@ -64,14 +64,18 @@ export function readToolDefinitions(instances: readonly object[]): ToolDefinitio
   return [...byName.values()];
 }
 
-function collectRecords(instance: object): Map<string | symbol, ToolRecord> {
+/**
+ * The records of one kind an instance's class chain holds, a subclass's record
+ * replacing its parent's for the same method.
+ */
+export function collectRecords<R extends MethodRecord>(instance: object, own: (ctor: object) => R[]): Map<string | symbol, R> {
   const chain: object[] = [];
   for (let ctor = instance.constructor; typeof ctor === "function" && ctor !== Object; ctor = Object.getPrototypeOf(ctor)) {
     chain.unshift(ctor);
   }
-  const records = new Map<string | symbol, ToolRecord>();
+  const records = new Map<string | symbol, R>();
   for (const ctor of chain) {
-    for (const record of ownToolRecords(ctor)) records.set(record.methodName, record);
+    for (const record of own(ctor)) records.set(record.methodName, record);
   }
   return records;
 }
@@ -128,7 +132,8 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
   };
 }
 
-function checkObjectSchema(schema: unknown, field: string, fail: (problem: string) => never): ObjectSchema | undefined {
+/** Checks that `schema` is a zod 4 object schema (or absent), failing with a message naming `field`. */
+export function checkObjectSchema(schema: unknown, field: string, fail: (problem: string) => never): ObjectSchema | undefined {
   if (schema === undefined) return undefined;
   const zod = (schema as { _zod?: { def?: { type?: unknown } } } | null)?._zod;
   if (!zod) {
@@ -143,7 +148,8 @@ function checkObjectSchema(schema: unknown, field: string, fail: (problem: strin
   return schema as ObjectSchema;
 }
 
-function toJsonSchema(schema: ObjectSchema, field: string, fail: (problem: string) => never): Record<string, unknown> {
+/** JSON Schema of a zod object schema, without the `$schema` marker. */
+export function toJsonSchema(schema: ObjectSchema, field: string, fail: (problem: string) => never): Record<string, unknown> {
   try {
     const json = z.toJSONSchema(schema, { io: field === "input" ? "input" : "output", unrepresentable: "any" }) as Record<string, unknown>;
     // Hosts and the SDK client read these as plain object schemas; the dialect marker is left out.

@@ -1,5 +1,26 @@
+import type { CreateMessageRequestParamsBase, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
 import { McpcError } from "../errors.js";
+import type { ObjectSchema } from "../decorators/toolOptions.js";
 import type { ToolLogger } from "./logger.js";
+
+/**
+ * The user's answer to {@link ToolContext.elicit}: `accept` with the content
+ * (validated against the schema), or `decline` / `cancel` with none.
+ */
+export type ElicitResult<T> = { readonly action: "accept"; readonly content: T } | { readonly action: "decline" | "cancel"; readonly content?: undefined };
+
+/** Options of {@link ToolContext.elicit} and {@link ToolContext.sample}. */
+export interface ClientRequestOptions {
+  /** How long to wait for the client's answer. Default: the SDK's 60 s. A human may need longer. */
+  timeoutMs?: number;
+}
+
+/** What {@link ToolContext.sample} sends: the SDK's `sampling/createMessage` params (`messages`, `maxTokens`, `systemPrompt`, …). */
+export type SampleRequest = CreateMessageRequestParamsBase;
+
+/** What {@link ToolContext.sample} resolves with: the SDK's `CreateMessageResult` (`role`, `content`, `model`, `stopReason`). */
+export type SampleResult = CreateMessageResult;
 
 /**
  * What every tool method receives as its second argument.
@@ -20,6 +41,53 @@ export interface ToolContext {
   readonly sessionId: string;
   /** Logs to stderr and, where the client asked for logs, to the client. */
   readonly log: ToolLogger;
+  /**
+   * Asks the user for input (`elicitation/create`, on the call's own stream) with a
+   * form described by a flat zod object schema, and resolves with the answer; accepted
+   * content is validated against the schema.
+   * @throws McpcError `CLIENT_CAPABILITY_MISSING` when the client did not declare `elicitation`;
+   *   `INVALID_CLIENT_RESPONSE` when accepted content does not match the schema.
+   */
+  elicit<S extends ObjectSchema>(message: string, schema: S, options?: ClientRequestOptions): Promise<ElicitResult<z.output<S>>>;
+  /**
+   * Asks the client's model for a completion (`sampling/createMessage`, on the call's own stream).
+   * @throws McpcError `CLIENT_CAPABILITY_MISSING` when the client did not declare `sampling`.
+   */
+  sample(request: SampleRequest, options?: ClientRequestOptions): Promise<SampleResult>;
+}
+
+/**
+ * What a `@Resource` method receives as its second argument.
+ *
+ * @example
+ * ```ts
+ * @Resource({ uriTemplate: "notes://{id}" })
+ * note({ id }: { id: string }, ctx: ResourceContext) { return `${ctx.uri}: note ${id}`; }
+ * ```
+ */
+export interface ResourceContext {
+  /** The URI being read. */
+  readonly uri: string;
+  /** Aborted when the read is cancelled or the session closes. */
+  readonly signal: AbortSignal;
+  /** The session (connection) that reads. */
+  readonly sessionId: string;
+}
+
+/**
+ * What a `@Prompt` method receives as its second argument.
+ *
+ * @example
+ * ```ts
+ * @Prompt({ description: "Greet", args: z.object({ name: z.string() }) })
+ * greet({ name }: { name: string }, ctx: PromptContext) { return `Say hello to ${name} (session ${ctx.sessionId}).`; }
+ * ```
+ */
+export interface PromptContext {
+  /** Aborted when the request is cancelled or the session closes. */
+  readonly signal: AbortSignal;
+  /** The session (connection) that asks. */
+  readonly sessionId: string;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { McpcError } from "../errors.js";
 import { readToolDefinitions } from "../definitions/toolDefinitions.js";
+import { readResourceDefinitions } from "../definitions/resourceDefinitions.js";
+import { readPromptDefinitions } from "../definitions/promptDefinitions.js";
 import type { TaskEngineOptions } from "../tasks/taskRegistry.js";
 import type { Logger } from "./logger.js";
 import { McpcRuntime, type EmitOptions } from "./runtime.js";
@@ -8,7 +10,7 @@ import { serveStdio, type StdioOptions } from "./stdio.js";
 import type { HttpOptions } from "./http/httpOptions.js";
 import type { HttpServing } from "./http/httpServer.js";
 
-/** A class with `@Tool` methods and a no-argument constructor, or an instance of one. */
+/** A class with `@Tool` (or `@Resource`, `@Prompt`) methods and a no-argument constructor, or an instance of one. */
 export type ToolProvider = object | (new () => object);
 
 /** What a server is made with. */
@@ -78,16 +80,19 @@ export class McpcServer {
   }
 
   /**
-   * The runtime: made on first use, which reads and checks every `@Tool`
-   * (so definition errors surface here, at start-up).
-   * @throws McpcError `INVALID_TOOL_DEFINITION`, `DUPLICATE_TOOL`
+   * The runtime: made on first use, which reads and checks every `@Tool`,
+   * `@Resource` and `@Prompt` (so definition errors surface here, at start-up).
+   * @throws McpcError `INVALID_TOOL_DEFINITION`, `DUPLICATE_TOOL`, `INVALID_RESOURCE_DEFINITION`,
+   *   `DUPLICATE_RESOURCE`, `INVALID_PROMPT_DEFINITION`, `DUPLICATE_PROMPT`
    */
   get runtime(): McpcRuntime {
     if (!this.#runtime) {
       const providers = (this.#options.tools ?? []).map(instantiate);
-      const definitions = readToolDefinitions([this, ...providers]);
+      const instances = [this, ...providers];
+      const definitions = readToolDefinitions(instances);
+      const catalog = { resources: readResourceDefinitions(instances), prompts: readPromptDefinitions(instances) };
       const { tools: _tools, ...runtimeOptions } = this.#options;
-      this.#runtime = new McpcRuntime(runtimeOptions, definitions);
+      this.#runtime = new McpcRuntime(runtimeOptions, definitions, catalog);
     }
     return this.#runtime;
   }
@@ -137,6 +142,21 @@ export class McpcServer {
    */
   emit(event: string, payload?: unknown, options?: EmitOptions): number {
     return this.runtime.emit(event, payload, options);
+  }
+
+  /**
+   * Tells every session that subscribed to `uri` (`resources/subscribe`) that it
+   * changed (`notifications/resources/updated`); they read it again if they want.
+   * @returns how many sessions it was sent to.
+   *
+   * @example
+   * ```ts
+   * this.notes.set(id, text);
+   * this.notifyResourceUpdated(`notes://${id}`);
+   * ```
+   */
+  notifyResourceUpdated(uri: string): number {
+    return this.runtime.notifyResourceUpdated(uri);
   }
 
   /** Stops running tasks within the shutdown deadline, answers open calls and closes every session. */

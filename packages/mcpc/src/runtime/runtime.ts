@@ -1,6 +1,8 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { McpcError } from "../errors.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
+import type { ResourceDefinition } from "../definitions/resourceDefinitions.js";
+import type { PromptDefinition } from "../definitions/promptDefinitions.js";
 import { TaskRegistry, type TaskEngineOptions } from "../tasks/taskRegistry.js";
 import { createServerEventMessage } from "../protocol/message.js";
 import { stderrLogger, type Logger } from "./logger.js";
@@ -18,6 +20,12 @@ export interface RuntimeOptions {
   pingBarrierTimeoutMs?: number;
 }
 
+/** The resources and prompts a runtime serves besides its tools. */
+export interface RuntimeCatalog {
+  resources?: readonly ResourceDefinition[];
+  prompts?: readonly PromptDefinition[];
+}
+
 /** Options of {@link McpcRuntime.emit}. */
 export interface EmitOptions {
   /** Only this session; default every MCPC session. */
@@ -31,14 +39,19 @@ export interface EmitOptions {
 export class McpcRuntime {
   readonly options: RuntimeOptions;
   readonly tools: ReadonlyMap<string, ToolDefinition>;
+  /** Resources and resource templates (checked at start-up). */
+  readonly resources: readonly ResourceDefinition[];
+  readonly prompts: ReadonlyMap<string, PromptDefinition>;
   readonly registry: TaskRegistry;
   readonly logger: Logger;
   readonly sessions = new Map<string, Session>();
   #closing = false;
 
-  constructor(options: RuntimeOptions, tools: readonly ToolDefinition[]) {
+  constructor(options: RuntimeOptions, tools: readonly ToolDefinition[], catalog: RuntimeCatalog = {}) {
     this.options = options;
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
+    this.resources = catalog.resources ?? [];
+    this.prompts = new Map((catalog.prompts ?? []).map((prompt) => [prompt.name, prompt]));
     this.registry = new TaskRegistry(options.tasks);
     this.logger = options.logger ?? stderrLogger;
   }
@@ -78,6 +91,19 @@ export class McpcRuntime {
     for (const session of this.sessions.values()) {
       if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
       if (session.sendServerEvent(createServerEventMessage(event, payload, session.id), afterRequestId)) sent++;
+    }
+    return sent;
+  }
+
+  /**
+   * Sends `notifications/resources/updated` for `uri` to every session that
+   * subscribed to it.
+   * @returns how many sessions it was sent to.
+   */
+  notifyResourceUpdated(uri: string): number {
+    let sent = 0;
+    for (const session of this.sessions.values()) {
+      if (session.notifyResourceUpdated(uri)) sent++;
     }
     return sent;
   }

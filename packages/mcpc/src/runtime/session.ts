@@ -21,6 +21,8 @@ import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "./toolCall.js";
 import { wireMessageFor, type LegacySession } from "./legacyDialect.js";
 import { registerTaskRequests } from "./taskRequests.js";
+import { registerResourceHandlers } from "./resourceHandlers.js";
+import { registerCompletionHandler, registerPromptHandlers } from "./promptHandlers.js";
 
 /**
  * One connection: an SDK `Server` over one transport, the dialect its client
@@ -46,6 +48,8 @@ export class Session {
   readonly transport: SessionTransport;
   /** Calls not yet answered, so shutdown can wait for their answers. */
   readonly inFlight = new Set<Promise<unknown>>();
+  /** URIs the client subscribed to with `resources/subscribe`. */
+  readonly subscriptions = new Set<string>();
   /** The level the client asked for with `logging/setLevel`; none means no log notifications. */
   logLevel: LogLevel | undefined;
   onClosed: (() => void) | undefined;
@@ -69,6 +73,10 @@ export class Session {
         capabilities: {
           tools: {},
           logging: {},
+          // Only what this server has: a client reads a declared capability as a promise to answer it.
+          ...(runtime.resources.length > 0 && { resources: { subscribe: true } }),
+          ...(runtime.prompts.size > 0 && { prompts: {} }),
+          ...(hasCompletions(runtime) && { completions: {} }),
           experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION, provider: name } },
         },
         ...(instructions !== undefined && { instructions }),
@@ -148,6 +156,13 @@ export class Session {
       .catch(() => undefined);
   }
 
+  /** Sends `notifications/resources/updated` if the client subscribed to `uri`; returns whether it did. */
+  notifyResourceUpdated(uri: string): boolean {
+    if (this.#closed || !this.subscriptions.has(uri)) return false;
+    this.server.sendResourceUpdated({ uri }).catch((error: unknown) => this.runtime.logger("warning", `session ${this.id}: ${String(error)}`));
+    return true;
+  }
+
   /** Waits for the calls in flight to be answered, at most `deadlineMs`. */
   async drain(deadlineMs: number): Promise<void> {
     if (this.inFlight.size === 0) return;
@@ -185,6 +200,11 @@ export class Session {
       return {};
     });
     registerTaskRequests(server, runtime.registry, () => this.owner);
+    if (runtime.resources.length > 0) registerResourceHandlers(this, runtime.resources);
+    if (runtime.prompts.size > 0) registerPromptHandlers(server, this.id, runtime.prompts);
+    if (hasCompletions(runtime)) {
+      registerCompletionHandler(server, runtime.prompts, runtime.resources.filter((r) => r.kind === "template"));
+    }
   }
 
   #listTools(): WireTool[] {
@@ -202,6 +222,10 @@ export class Session {
 }
 
 
+/** True when some prompt argument or template variable has a completer. */
+function hasCompletions(runtime: McpcRuntime): boolean {
+  return [...runtime.prompts.values(), ...runtime.resources].some((entry) => entry.complete.size > 0);
+}
 
 function safeJson(value: unknown): string {
   try {

@@ -29,6 +29,7 @@ import { isLegacyHandshakeTool, type LegacyTag } from "../protocol/legacy.js";
 import { WireError, invalidParams, toWireError } from "./wireError.js";
 import { errorResult, toToolResult } from "./toolResult.js";
 import { deferred } from "../util/deferred.js";
+import { clientRequests } from "./clientRequests.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -112,7 +113,12 @@ function toolLogger(session: Session, tool: ToolDefinition, extra: Extra): ToolL
 }
 
 function toolContext(session: Session, tool: ToolDefinition, extra: Extra): ToolContext {
-  return { signal: extra.signal, sessionId: session.id, log: toolLogger(session, tool, extra) };
+  return {
+    signal: extra.signal,
+    sessionId: session.id,
+    log: toolLogger(session, tool, extra),
+    ...clientRequests(session.server, extra, tool.name, extra.signal),
+  };
 }
 
 function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskId: string, signal: AbortSignal): TaskContext {
@@ -120,6 +126,7 @@ function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskI
     signal,
     sessionId: session.id,
     log: toolLogger(session, tool, extra),
+    ...clientRequests(session.server, extra, tool.name, signal),
     taskId,
     sleep: createSleeper(signal),
     emit: (event, payload) => {

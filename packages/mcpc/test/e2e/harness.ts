@@ -46,6 +46,13 @@ export async function connectPlain(file: string): Promise<Connected<Client>> {
   return { client, transport, stderr, close: () => client.close() };
 }
 
+/** A given SDK client (with its own capabilities and handlers) over a real stdio child process. */
+export async function connectClient(file: string, client: Client): Promise<Connected<Client>> {
+  const { transport, stderr } = transportFor(file);
+  await client.connect(transport);
+  return { client, transport, stderr, close: () => client.close() };
+}
+
 /** A raw child process speaking JSON lines, for what no SDK client would send. */
 export class RawProcess {
   readonly child: ChildProcessWithoutNullStreams;

@@ -1,0 +1,58 @@
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  type ElicitRequestFormParams,
+  type ServerNotification,
+  type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { McpcError } from "../errors.js";
+import type { ObjectSchema } from "../decorators/toolOptions.js";
+import type { ToolContext } from "./context.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * `ctx.elicit` and `ctx.sample` of one call: server-to-client requests sent with
+ * `extra.sendRequest`, so over Streamable HTTP they travel on the call's own stream.
+ * `signal` (the call's, or the task's) cancels a request still waiting for its answer.
+ */
+export function clientRequests(server: Server, extra: Extra, toolName: string, signal: AbortSignal): Pick<ToolContext, "elicit" | "sample"> {
+  const requireCapability = (capability: "elicitation" | "sampling", api: string) => {
+    if (server.getClientCapabilities()?.[capability]) return;
+    const client = server.getClientVersion()?.name ?? "the client";
+    throw new McpcError(
+      "CLIENT_CAPABILITY_MISSING",
+      `Tool "${toolName}" called ${api}, which needs the client to declare the "${capability}" capability in initialize; ${client} did not. ` +
+        `Use a client that supports ${capability}, or let the tool work without it.`,
+    );
+  };
+  return {
+    async elicit<S extends ObjectSchema>(message: string, schema: S, options: { timeoutMs?: number } = {}) {
+      requireCapability("elicitation", "ctx.elicit()");
+      const requestedSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+      delete requestedSchema.$schema;
+      const params = { message, requestedSchema } as ElicitRequestFormParams;
+      const answer = await extra.sendRequest({ method: "elicitation/create", params }, ElicitResultSchema, {
+        signal,
+        ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+      });
+      if (answer.action !== "accept") return { action: answer.action };
+      const parsed = schema.safeParse(answer.content ?? {});
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(content)"}: ${issue.message}`);
+        throw new McpcError("INVALID_CLIENT_RESPONSE", `Tool "${toolName}": the client accepted the elicitation with content that does not match its schema: ${problems.join("; ")}.`);
+      }
+      return { action: "accept" as const, content: parsed.data as z.output<S> };
+    },
+    async sample(request, options = {}) {
+      requireCapability("sampling", "ctx.sample()");
+      return extra.sendRequest({ method: "sampling/createMessage", params: request }, CreateMessageResultSchema, {
+        signal,
+        ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+      });
+    },
+  };
+}
