@@ -65,10 +65,11 @@ const ListResult = z.object({ tasks: z.array(Snapshot) });
  * @example
  * ```ts
  * const client = new McpcClient(new Client({ name: "app", version: "1.0.0" }));
- * client.on((message) => console.log(message.event, message.result));
+ * const serverEvents: McpcMessage[] = [];
+ * client.on((message) => { if (message.type === "server_event") serverEvents.push(message); });
  * await client.connect(new StdioClientTransport({ command: "node", args: ["server.js"] }));
  * const task = await client.callTool("process_data", { url: "https://example.com" });
- * for await (const event of task.events()) console.log(event.event);
+ * for await (const event of task.events()) progressBar.update(event);
  * ```
  */
 export class McpcClient {

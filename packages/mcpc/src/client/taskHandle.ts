@@ -28,7 +28,7 @@ export interface HandleOwner {
  * @example
  * ```ts
  * const task = await client.callTool("process_data", { url });
- * for await (const event of task.events()) console.log(event.event, event.result);
+ * for await (const event of task.events()) if (event.event === "update") showProgress(event.result);
  * const final = await task.result(); // the terminal event
  * ```
  */
