@@ -148,12 +148,16 @@ export function checkObjectSchema(schema: unknown, field: string, fail: (problem
   return schema as ObjectSchema;
 }
 
-/** JSON Schema of a zod object schema, without the `$schema` marker. */
+/**
+ * JSON Schema (2020-12, zod 4's own output) of a zod object schema. An input
+ * schema keeps its `$schema` marker (2020-12 is MCP 2025-11-25's default
+ * dialect); an output schema drops it, because the SDK client compiles
+ * `outputSchema` with a default Ajv that does not know the 2020-12 meta-schema.
+ */
 export function toJsonSchema(schema: ObjectSchema, field: string, fail: (problem: string) => never): Record<string, unknown> {
   try {
     const json = z.toJSONSchema(schema, { io: field === "input" ? "input" : "output", unrepresentable: "any" }) as Record<string, unknown>;
-    // Hosts and the SDK client read these as plain object schemas; the dialect marker is left out.
-    delete json.$schema;
+    if (field !== "input") delete json.$schema;
     return json;
   } catch (error) {
     return fail(`${field} cannot be expressed as JSON Schema: ${(error as Error).message}`);

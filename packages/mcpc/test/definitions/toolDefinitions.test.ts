@@ -155,7 +155,7 @@ describe("input and output schemas", () => {
     expect(error.message).toContain(`"${name}" is reserved`);
   });
 
-  it("makes a JSON Schema with only the declared properties and no $schema key", () => {
+  it("makes a JSON Schema 2020-12 input schema with only the declared properties, and an output schema without $schema", () => {
     class Tools {
       @Tool({
         input: z.object({ url: z.string().describe("Where"), retries: z.number().int().optional() }),
@@ -166,7 +166,7 @@ describe("input and output schemas", () => {
       }
     }
     const [definition] = readToolDefinitions([new Tools()]);
-    expect(definition?.inputJsonSchema).not.toHaveProperty("$schema");
+    expect(definition?.inputJsonSchema).toHaveProperty("$schema", "https://json-schema.org/draft/2020-12/schema");
     expect(definition?.inputJsonSchema).toMatchObject({ type: "object", required: ["url"] });
     expect(Object.keys(definition?.inputJsonSchema.properties as object)).toEqual(["url", "retries"]);
     expect(definition?.inputJsonSchema.properties).toMatchObject({ url: { type: "string", description: "Where" } });
