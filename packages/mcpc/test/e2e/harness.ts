@@ -122,3 +122,17 @@ export const INITIALIZE = (id: number, mcpc: boolean) =>
       clientInfo: { name: "raw", version: "1.0.0" },
     },
   });
+
+/**
+ * Waits (bounded) until `read()` contains `text`, and returns what it read. A
+ * child's stderr is a separate pipe, so its lines may arrive after the answers
+ * that followed them on stdout.
+ */
+export async function eventually(read: () => string, text: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value.includes(text) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -41,8 +41,20 @@ async function connect(speaks: string, options?: { legacy?: boolean }) {
   return { client, sdk, transport, received, errors };
 }
 
-const toolCalls = (received: Array<Record<string, unknown>>) =>
-  received.filter((m) => m.method === "tools/call").map((m) => m.params as { name: string; arguments: Record<string, unknown> });
+type ToolCall = { name: string; arguments: Record<string, unknown> };
+
+/**
+ * The tools/call requests the stand-in logged, once its process_data call is among
+ * them: the log travels on stderr, which may arrive after the answers on stdout.
+ */
+async function toolCalls(received: () => Array<Record<string, unknown>>): Promise<ToolCall[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const calls = received().filter((m) => m.method === "tools/call").map((m) => m.params as ToolCall);
+    if (calls.some((c) => c.name === "process_data") || Date.now() > deadline) return calls;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe("our client against a Python mcpc server (0.2.5–0.2.6, _mcpc_init)", () => {
   it("negotiates the legacy dialect, tags with mcpc_params, and delivers every callback to the handle and the listeners in order", async () => {
@@ -68,7 +80,7 @@ describe("our client against a Python mcpc server (0.2.5–0.2.6, _mcpc_init)", 
     expect(serverEvent).toMatchObject({ event: "notification", task_id: null, result: { topic: "user_updates" } });
     expect(heard.filter((m) => m.type === "task")).toEqual(events);
 
-    const sent = toolCalls(received());
+    const sent = await toolCalls(received);
     expect(sent[0]).toEqual({ name: "_mcpc_init", arguments: { mcpc_info: { mcpc_enabled: true, mcpc_version: expect.any(String), mcpc_provider: expect.any(String) } } });
     const call = sent.find((c) => c.name === "process_data");
     expect(call?.arguments).toEqual({ data_id: "data-1", mcpc_params: { session_id: expect.any(String), task_id: "task-py" } });
@@ -96,7 +108,7 @@ describe("our client against older Python servers", () => {
     expect(client.protocolVersion).toBe(version);
     const task = await client.callTool("process_data", { data_id: "d" });
     expect((await task.result()).event).toBe("complete");
-    const sent = toolCalls(received());
+    const sent = await toolCalls(received);
     expect(sent.map((c) => c.name)).toEqual([...tried, "process_data"]);
     expect(sent.at(-1)?.arguments).toEqual({ data_id: "d", _metadata: { mcpc_session_id: expect.any(String), mcpc_task_id: task.taskId } });
   });
@@ -122,7 +134,7 @@ describe("the Python handler's names (the migration path)", () => {
     expect(heard.filter((m) => m.type === "task").map((m) => [m.event, m.task_id, m.session_id])).toEqual(
       ["update", "created", "update", "update", "complete"].map((event) => [event, taskId, "sess-1"]),
     );
-    expect(toolCalls(received()).at(-1)?.arguments).toEqual(args);
+    expect((await toolCalls(received)).at(-1)?.arguments).toEqual(args);
     expect(errors).toEqual([]);
   });
 });

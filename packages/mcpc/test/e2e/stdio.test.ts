@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
 import type { TaskHandle } from "../../src/client/index.js";
-import { INITIALIZE, RawProcess, connectMcpc, connectPlain, fixture } from "./harness.js";
+import { INITIALIZE, RawProcess, connectMcpc, connectPlain, eventually, fixture } from "./harness.js";
 
 const SERVER = fixture("stdioServer.ts");
 const PLAIN = fixture("plainSdkServer.ts");
@@ -170,8 +170,8 @@ describe("bad input gets a clear error and the server keeps serving", () => {
     const answer = await connected.client.callTool({ name: "noisy", arguments: {} });
     expect(answer.content).toEqual([{ type: "text", text: "still fine" }]);
     expect((await connected.client.callTool({ name: "add", arguments: { a: 1, b: 2 } })).content).toEqual([{ type: "text", text: "3" }]);
-    expect(connected.stderr()).toContain("noise from console.log");
-    expect(connected.stderr()).toContain("noise from process.stdout.write");
+    expect(await eventually(connected.stderr, "noise from console.log")).toContain("noise from console.log");
+    expect(await eventually(connected.stderr, "noise from process.stdout.write")).toContain("noise from process.stdout.write");
   });
 
   it("sends ctx.log lines to a client that asked for logs, and to stderr", async () => {
@@ -184,7 +184,7 @@ describe("bad input gets a clear error and the server keeps serving", () => {
     await connected.client.setLoggingLevel("info");
     await connected.client.callTool({ name: "noisy", arguments: {} });
     expect(logged).toEqual([{ level: "info", logger: "noisy", data: "a log line" }]);
-    expect(connected.stderr()).toContain("[noisy] a log line");
+    expect(await eventually(connected.stderr, "[noisy] a log line")).toContain("[noisy] a log line");
   });
 });
 
