@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/.tmp/**", "**/.turbo/**", "docs/api/**", "**/templates/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.tmp/**", "**/.turbo/**", "docs/api/**", "docs-check/preludes/**", "**/templates/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,8 @@
  *
  * The server side: decorators, the server base class, the task engine and the
  * MCPC message types. The client lives at `mcpc/client`.
+ *
+ * @module mcpc
  */
 
 // Declaring tools

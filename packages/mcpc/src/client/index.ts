@@ -1,5 +1,7 @@
 /**
  * The MCPC client: `import { McpcClient } from "mcpc/client"`.
+ *
+ * @module mcpc/client
  */
 export { McpcClient } from "./mcpcClient.js";
 export type { McpcListener, CallToolOptions, McpcClientOptions, McpcDialect } from "./mcpcClient.js";

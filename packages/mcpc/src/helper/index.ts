@@ -1,6 +1,8 @@
 /**
  * MCPC for servers built directly on the SDK: `import { attach } from "mcpc/helper"`.
  * The counterpart of the Python `MCPCHelper`; see docs/guide-plain-sdk.md.
+ *
+ * @module mcpc/helper
  */
 export { McpcHelper, attach } from "./mcpcHelper.js";
 export type { McpcHelperOptions, MessageFields, TaskWorker, ToolCallExtra } from "./mcpcHelper.js";

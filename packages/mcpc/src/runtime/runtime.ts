@@ -26,7 +26,7 @@ export interface RuntimeCatalog {
   prompts?: readonly PromptDefinition[];
 }
 
-/** Options of {@link McpcRuntime.emit}. */
+/** Options of `McpcRuntime.emit` (reached as `server.runtime.emit`). */
 export interface EmitOptions {
   /** Only this session; default every MCPC session. */
   sessionId?: string;

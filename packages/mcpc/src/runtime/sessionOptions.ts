@@ -21,7 +21,7 @@ export type TransportKind = "stdio" | "sse" | "streamable-http" | "custom";
  */
 export type SessionClosePolicy = "stop" | "finish";
 
-/** How {@link McpcRuntime.connect} sets a session up; every field is optional. */
+/** How `McpcRuntime.connect` sets a session up; every field is optional. */
 export interface SessionOptions {
   /** The session's id (the HTTP `Mcp-Session-Id`). Default: the transport's, else a new UUID. */
   id?: string;

@@ -2,6 +2,8 @@
  * mcpc over HTTP: `import { serveHttp } from "mcpc/http"`, or simply
  * `server.serve({ transport: "http", port })`. Node-only (it uses `node:http`),
  * so it lives at its own subpath and the root entry never loads it.
+ *
+ * @module mcpc/http
  */
 export { serveHttp, STREAMABLE_HTTP_PATH, LEGACY_SSE_PATH } from "./httpServer.js";
 export type { HttpServing } from "./httpServer.js";

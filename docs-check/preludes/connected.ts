@@ -1,0 +1,2 @@
+// prelude "connected" (after "client"): a connected client.
+declare const client: McpcClient;
