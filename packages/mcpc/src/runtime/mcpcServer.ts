@@ -9,6 +9,7 @@ import { McpcRuntime, type EmitOptions } from "./runtime.js";
 import { serveStdio, type StdioOptions } from "./stdio.js";
 import type { HttpOptions } from "./http/httpOptions.js";
 import type { HttpServing } from "./http/httpServer.js";
+import { installedServeRunner } from "./serveRunner.js";
 
 /** A class with `@Tool` (or `@Resource`, `@Prompt`) methods and a no-argument constructor, or an instance of one. */
 export type ToolProvider = object | (new () => object);
@@ -116,6 +117,10 @@ export class McpcServer {
    */
   serve(options: HttpServeOptions): Promise<HttpServing>;
   async serve(options: ServeOptions = {}): Promise<{ closed: Promise<void> } | HttpServing> {
+    // Under `mcpc serve` the runner owns serving: the file's own `serve()` call hands
+    // this instance over and gets the runner's handle (see serveRunner.ts, docs/cli.md).
+    const runner = installedServeRunner();
+    if (runner) return runner.adopt(this, options);
     if (options.transport === "http") {
       const { transport: _transport, ...http } = options;
       // Loaded on demand: the root entry never pulls in node:http.

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, watch, type FSWatcher } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineCommand } from "citty";
+import { HttpFront, type Generation } from "./httpFront.js";
+import { loadServer, serveDirectly, type LoadedServer } from "./loadServer.js";
+import { UsageError } from "./runCli.js";
+
+/** How long the watcher waits for a burst of file events to settle before reloading. */
+const DEBOUNCE_MS = 100;
+/** How often a replaced generation is checked for tasks still running. */
+const DRAIN_POLL_MS = 200;
+
+/** `mcpc serve <file>`: the dev runner. */
+export const serveCommand = defineCommand({
+  meta: { name: "serve", description: "Serve a server file (.ts or .js) on stdio, or over HTTP with --http; --watch reloads it on change" },
+  args: {
+    file: { type: "positional", description: "The file that exports the server class or instance", required: true },
+    http: { type: "boolean", description: "Serve Streamable HTTP at /mcp (and legacy SSE at /sse) instead of stdio" },
+    port: { type: "string", description: "HTTP port; 0 picks a free one (default 3000)", valueHint: "N" },
+    host: { type: "string", description: "HTTP address to bind (default 127.0.0.1)", valueHint: "H" },
+    watch: { type: "boolean", description: "Reload when a file in the server file's folder changes" },
+  },
+  async run({ args }) {
+    const file = resolve(args.file);
+    if (!existsSync(file)) throw new UsageError(`No such file: ${args.file}`);
+    const port = args.port === undefined ? 3000 : Number(args.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port needs a port number (0 picks a free one); got "${args.port}".`);
+    if (!args.http && (args.port !== undefined || args.host !== undefined)) throw new UsageError("--port and --host need --http.");
+    if (args.http) return serveHttpWatching(file, port, args.host ?? "127.0.0.1", args.watch === true);
+    if (args.watch) return serveStdioWatching(file);
+    return serveStdioOnce(file);
+  },
+});
+
+async function serveStdioOnce(file: string): Promise<void> {
+  let closed: () => void = () => undefined;
+  const handle = { closed: new Promise<void>((resolve) => (closed = resolve)) };
+  const server = await loadServer(file, () => handle);
+  const serving = await serveDirectly(server, {});
+  await serving.closed;
+  closed();
+}
+
+/**
+ * `--watch` on stdio restarts a child `mcpc serve <file>` on every change; the
+ * child shares this process's stdin and stdout. The client's session does not
+ * survive a restart: it reconnects (see docs/cli.md).
+ */
+async function serveStdioWatching(file: string): Promise<void> {
+  const main = fileURLToPath(new URL("./main.js", import.meta.url));
+  let child: ChildProcess | undefined;
+  const start = () => {
+    child = spawn(process.execPath, [main, "serve", file], { stdio: "inherit" });
+  };
+  const restart = async () => {
+    const old = child;
+    if (old && old.exitCode === null && old.signalCode === null) {
+      const exited = new Promise((resolve) => old.once("exit", resolve));
+      old.kill("SIGTERM");
+      await exited;
+    }
+    process.stderr.write(`mcpc serve: ${file} changed; restarting\n`);
+    start();
+  };
+  start();
+  const watcher = watchFolder(file, () => void restart());
+  await untilSignal();
+  watcher.close();
+  child?.kill("SIGTERM");
+}
+
+/**
+ * Over HTTP the front (one listener) stays up; each load is a generation on its
+ * own loopback port. A reload that fails keeps the previous generation serving.
+ */
+async function serveHttpWatching(file: string, port: number, host: string, watching: boolean): Promise<void> {
+  const front = new HttpFront();
+  await front.listen(port, host);
+  const handle = { url: front.url, sseUrl: front.url.replace(/\/mcp$/, "/sse"), port: front.port, host, closed: new Promise<void>(() => undefined), close: async () => undefined };
+  let current: { server: LoadedServer; generation: Generation } | undefined;
+  let loading: Promise<void> = Promise.resolve();
+  const draining = new Set<Promise<void>>();
+
+  const load = async (): Promise<void> => {
+    let server: LoadedServer;
+    try {
+      server = await loadServer(file, () => handle);
+    } catch (error) {
+      process.stderr.write(`mcpc serve: could not load ${file}:\n${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(current ? "mcpc serve: still serving the previous version; waiting for the next change\n" : "mcpc serve: waiting for the next change\n");
+      return;
+    }
+    const serving = (await serveDirectly(server, {
+      transport: "http",
+      port: 0,
+      host: "127.0.0.1",
+      allowedOrigins: front.origins,
+      handleSignals: false,
+      exitOnClose: false,
+    })) as unknown as { port: number; close(): Promise<void> };
+    const generation: Generation = { port: serving.port, close: () => serving.close() };
+    const previous = current;
+    current = { server, generation };
+    front.swap(generation);
+    if (previous) {
+      process.stderr.write(`mcpc serve: reloaded ${file}\n`);
+      const drained = drain(previous.server, previous.generation).finally(() => {
+        front.retire(previous.generation);
+        draining.delete(drained);
+      });
+      draining.add(drained);
+    }
+  };
+
+  await load();
+  const watcher = watching
+    ? watchFolder(file, () => {
+        loading = loading.then(load);
+      })
+    : undefined;
+  // Printed once the watcher is in place: a launcher may edit the file as soon as it reads this line.
+  process.stderr.write(`mcpc serve: serving Streamable HTTP on ${front.url} (legacy SSE on ${handle.sseUrl})${watching ? ", watching for changes" : ""}\n`);
+  await untilSignal();
+  watcher?.close();
+  await loading;
+  await Promise.all([...draining, current?.generation.close()]);
+  await front.close();
+}
+
+/** Old code finishes what it started: the generation closes once no task of it is running. */
+async function drain(server: LoadedServer, generation: Generation): Promise<void> {
+  while (server.runtime.registry.liveCount > 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  await generation.close();
+}
+
+/** Watches the file's folder (recursively, minus node_modules, dist and dot-folders), debounced. */
+function watchFolder(file: string, onChange: () => void): FSWatcher {
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(dirname(file), { recursive: true }, (_event, name) => {
+    if (name !== null && /(^|\/)(node_modules|dist|\.[^/]+)(\/|$)/.test(name)) return;
+    clearTimeout(timer);
+    timer = setTimeout(onChange, DEBOUNCE_MS);
+  });
+  const close = watcher.close.bind(watcher);
+  watcher.close = () => {
+    clearTimeout(timer);
+    close();
+  };
+  return watcher;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}

@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { BIN, start, startCli, stopAll, tempFolder, writeServerFile } from "./cliHarness.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await stopAll();
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal", () => {
+  it("draws a progress bar, and Ctrl-C stops the task on the server and exits 130", async () => {
+    const { dir, remove } = tempFolder();
+    cleanups.push(remove);
+    const markers = join(dir, "markers");
+    mkdirSync(markers);
+    const file = join(dir, "server.ts");
+    writeServerFile(file, "v1", markers, { steps: 1000, stepMs: 20 });
+    const server = startCli(["serve", file, "--http", "--port", "0"]);
+    const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+
+    const call = start("script", ["-qfec", `${process.execPath} ${BIN} call ${url} slow`, "/dev/null"]);
+    // cli-progress's bar: "slow [███---] 3/1000 step 3" on the terminal.
+    await call.waitFor(/slow \[[^\]]+\] \d+\/1000 step \d+/, "stdout");
+    call.child.stdin?.write("\x03");
+    await call.waitFor(/stopped \(cancelled\)/, "stdout");
+    expect(await call.exited).toBe(130);
+    // The server side: the tool's finally ran because the task was stopped there.
+    expect(readdirSync(markers)).toHaveLength(1);
+  });
+});
