@@ -2,10 +2,10 @@
  * The issue's end-to-end check: for each template, scaffold a project into a temp folder
  * without a terminal, install it against the workspace's mcpc (the tarball `npm pack`
  * makes of packages/mcpc, never the registry's), build it, run its own tests, start it
- * and call its background tool with the SDK Client (and, for basic, with `mcpc call`). zod, the SDK, tsc and vitest come
+ * and call its background tool with the SDK Client and with `mcpc call`. zod, the SDK, tsc and vitest come
  * from the registry through pnpm's store (`--prefer-offline`), so a warm run takes seconds.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,5 +112,24 @@ describe("a scaffolded project, installed against the workspace's mcpc", () => {
     await expect.poll(stderr, { timeout: 10_000 }).toMatch(/stopped watching .*package\.json/);
     const info = await sdk.callTool({ name: "file_info", arguments: { path: join(dir, "package.json") } });
     expect(info.structuredContent).toMatchObject({ exists: true });
+
+    // And with `mcpc call`: it streams the watcher's events until Ctrl-C (SIGINT), which stops the task on the server.
+    const watcher = spawn(join(dir, "node_modules/.bin/mcpc"), ["call", "node dist/server.js", "watch_file", "--arg", `path=${join(dir, "package.json")}`, "--arg", "intervalMs=10"], {
+      cwd: dir,
+      env: { ...process.env, STEP_MS: "10" },
+    });
+    let output = "";
+    watcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => watcher.once("exit", (code) => resolve(code)));
+    try {
+      await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Watching .*package\.json/);
+      watcher.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(output).toMatch(/stopped/);
+      await expect.poll(() => output, { timeout: 10_000 }).toMatch(/stopped watching .*package\.json/);
+    } finally {
+      if (watcher.exitCode === null) watcher.kill("SIGKILL");
+    }
   }, 240_000);
 });
