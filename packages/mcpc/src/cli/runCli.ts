@@ -26,6 +26,11 @@ export async function runCli(root: CommandDef, argv: readonly string[]): Promise
       process.stdout.write(`${await renderUsage(command, parent)}\n`);
       return EXIT.ok;
     }
+    if (command === root && (rest[0] === "--version" || rest[0] === "-v") && rest.length === 1) {
+      const meta = typeof root.meta === "function" ? await root.meta() : await root.meta;
+      process.stdout.write(`${meta?.version ?? "unknown"}\n`);
+      return EXIT.ok;
+    }
     if (command === root) throw new UsageError(`Unknown command "${rest[0] ?? ""}".`);
     checkFlags(await resolveArgs(command), rest);
     await runCommand(command, { rawArgs: [...rest] });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MCPC_PACKAGE_VERSION } from "../../src/version.js";
 import { BIN, EXAMPLE_SERVER, runCli, stopAll } from "./cliHarness.js";
 
 const FAST = { PROCESS_DATA_STEP_MS: "20" };
@@ -22,6 +23,12 @@ describe("mcpc --help and exit codes", () => {
     const { code, stdout } = await runCli(args);
     expect(code).toBe(0);
     expect(stdout).toMatch(usage);
+  });
+
+  it("mcpc --version prints the package version", async () => {
+    const { code, stdout } = await runCli(["--version"]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(MCPC_PACKAGE_VERSION);
   });
 
   it.each([
