@@ -5,17 +5,25 @@
  * reads 0, 1 of 5); a heartbeat repeats the last message a thousandth higher.
  */
 export interface ProgressParams {
+  /** The call's token, when the counter was made with one (then these are ready-made notification params). */
+  progressToken?: string | number;
   progress: number;
   total?: number;
   message?: string;
 }
 
 export class ProgressCounter {
+  readonly #token: string | number | undefined;
   #last: number | undefined;
   #total: number | undefined;
   #message: string | undefined;
   /** How many notifications were made. */
   count = 0;
+
+  /** With a `progressToken`, each result is a complete `notifications/progress` params object (no copy on the hot path). */
+  constructor(progressToken?: string | number) {
+    this.#token = progressToken;
+  }
 
   /** The progress params for one yielded value. */
   next(value: unknown): ProgressParams {
@@ -48,7 +56,7 @@ export class ProgressCounter {
     this.#last = progress;
     this.count++;
     if (message !== undefined) this.#message = message;
-    const params: ProgressParams = { progress };
+    const params: ProgressParams = this.#token === undefined ? { progress } : { progressToken: this.#token, progress };
     if (this.#total !== undefined) params.total = this.#total;
     if (this.#message !== undefined) params.message = this.#message;
     return params;

@@ -21,7 +21,7 @@ import { driveGenerator } from "../tasks/driveGenerator.js";
 import type { TaskEvent } from "../tasks/taskRegistry.js";
 import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
 import type { LogLevel, ToolLogger } from "./logger.js";
-import { ProgressCounter } from "./progress.js";
+import { ProgressCounter, type ProgressParams } from "./progress.js";
 // Every rung needs only what CallSession names, so the helper for plain SDK servers runs them too.
 import type { CallSession as Session } from "./callSession.js";
 import { answerHandshake, readLegacyCall, startLegacy } from "./legacyDialect.js";
@@ -32,6 +32,9 @@ import { deferred } from "../util/deferred.js";
 import { clientRequests } from "./clientRequests.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** A send that fails on a closed transport changes nothing for the task: one shared handler, not a closure per event. */
+function ignore(): void {}
 
 /**
  * Answers one `tools/call`: picks the rung of the delivery ladder (DESIGN §4)
@@ -148,12 +151,16 @@ class CallProgress {
   readonly #session: Session;
   readonly #extra: Extra;
   readonly #token: string | number | undefined;
-  readonly #counter = new ProgressCounter();
+  readonly #counter: ProgressCounter;
+  /** Sent with every notification of this call: made once, not per event. */
+  readonly #options: { relatedRequestId: string | number };
 
   constructor(session: Session, extra: Extra) {
     this.#session = session;
     this.#extra = extra;
     this.#token = extra._meta?.progressToken;
+    this.#counter = new ProgressCounter(this.#token);
+    this.#options = { relatedRequestId: extra.requestId };
   }
 
   /** Sends one update's progress; the promise settles once the transport took it (backpressure). */
@@ -184,13 +191,10 @@ class CallProgress {
     }
   }
 
-  #send(params: { progress: number; total?: number; message?: string }): Promise<void> {
+  #send(params: ProgressParams): Promise<void> {
     return this.#session.transport
-      .sendDirect(
-        { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: this.#token as string | number, ...params } },
-        { relatedRequestId: this.#extra.requestId },
-      )
-      .catch(() => undefined);
+      .sendDirect({ jsonrpc: "2.0", method: "notifications/progress", params: params as unknown as Record<string, unknown> }, this.#options)
+      .catch(ignore);
   }
 }
 
