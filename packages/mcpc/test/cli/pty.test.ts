@@ -10,6 +10,23 @@ afterEach(async () => {
 });
 
 describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal", () => {
+  it("draws a progress bar up to the end and prints the final result, exit 0", async () => {
+    const { dir, remove } = tempFolder();
+    cleanups.push(remove);
+    const markers = join(dir, "markers");
+    mkdirSync(markers);
+    const file = join(dir, "server.ts");
+    writeServerFile(file, "v1", markers, { steps: 8, stepMs: 20 });
+    const server = startCli(["serve", file, "--http", "--port", "0"]);
+    const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+
+    const call = start("script", ["-qfec", `${process.execPath} ${BIN} call ${url} slow`, "/dev/null"]);
+    await call.waitFor(/slow \[[^\]]+\] \d+\/8 step \d+/, "stdout");
+    // The bar reaches 8/8 and the tool's return value (its version string) is printed after it.
+    await call.waitFor(/8\/8 complete[\s\S]*\bv1\b/, "stdout");
+    expect(await call.exited).toBe(0);
+  });
+
   it("draws a progress bar, and Ctrl-C stops the task on the server and exits 130", async () => {
     const { dir, remove } = tempFolder();
     cleanups.push(remove);
