@@ -57,6 +57,17 @@ function lagOf(message: unknown): number {
   return now() - Number(message);
 }
 
+/** The server as a stdio child process, for either client driver. */
+function serverTransport(server: { file: string }): StdioClientTransport {
+  return new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, server.file], stderr: stderrMode });
+}
+
+function childPid(transport: StdioClientTransport, server: { id: string }): number {
+  const pid = transport.pid;
+  if (pid === null) throw new Error(`${server.id}: no child process`);
+  return pid;
+}
+
 // ---------------------------------------------------------------------------
 // (b) The SDK `Client` with a progressToken (the sync fallback for mcpc).
 
@@ -64,11 +75,10 @@ export const sdkClientDriver: Driver = {
   id: "sdk-client",
   label: "SDK Client + progressToken",
   async connect(server) {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, server.file], stderr: stderrMode });
+    const transport = serverTransport(server);
     const client = new Client({ name: "mcpc-bench", version: "0.0.0" }, { capabilities: {} });
     await client.connect(transport);
-    const pid = transport.pid;
-    if (pid === null) throw new Error(`${server.id}: no child process`);
+    const pid = childPid(transport, server);
     return {
       pid,
       async callStream(n, intervalMs, wantLags) {
@@ -266,12 +276,11 @@ export function mcpcClientDriver(McpcClient: McpcClientCtor): Driver {
     label: "McpcClient (MCPC mode)",
     only: ["mcpc"],
     async connect(server) {
-      const transport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, server.file], stderr: stderrMode });
+      const transport = serverTransport(server);
       const inner = new Client({ name: "mcpc-bench", version: "0.0.0" }, { capabilities: {} });
       const client = new McpcClient(inner);
       await client.connect(transport);
-      const pid = transport.pid;
-      if (pid === null) throw new Error(`${server.id}: no child process`);
+      const pid = childPid(transport, server);
       return {
         pid,
         async callStream(n, intervalMs, wantLags) {

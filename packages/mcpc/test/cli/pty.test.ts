@@ -9,16 +9,22 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** Serves a `slow` tool of `steps` steps with `mcpc serve --http`; its finally writes a marker into `markers`. */
+async function serveSlowTool(steps: number): Promise<{ url: string; markers: string }> {
+  const { dir, remove } = tempFolder();
+  cleanups.push(remove);
+  const markers = join(dir, "markers");
+  mkdirSync(markers);
+  const file = join(dir, "server.ts");
+  writeServerFile(file, "v1", markers, { steps, stepMs: 20 });
+  const server = startCli(["serve", file, "--http", "--port", "0"]);
+  const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+  return { url, markers };
+}
+
 describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal", () => {
   it("draws a progress bar up to the end and prints the final result, exit 0", async () => {
-    const { dir, remove } = tempFolder();
-    cleanups.push(remove);
-    const markers = join(dir, "markers");
-    mkdirSync(markers);
-    const file = join(dir, "server.ts");
-    writeServerFile(file, "v1", markers, { steps: 8, stepMs: 20 });
-    const server = startCli(["serve", file, "--http", "--port", "0"]);
-    const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+    const { url } = await serveSlowTool(8);
 
     const call = start("script", ["-qfec", `${process.execPath} ${BIN} call ${url} slow`, "/dev/null"]);
     await call.waitFor(/slow \[[^\]]+\] \d+\/8 step \d+/, "stdout");
@@ -28,14 +34,7 @@ describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal
   });
 
   it("draws a progress bar, and Ctrl-C stops the task on the server and exits 130", async () => {
-    const { dir, remove } = tempFolder();
-    cleanups.push(remove);
-    const markers = join(dir, "markers");
-    mkdirSync(markers);
-    const file = join(dir, "server.ts");
-    writeServerFile(file, "v1", markers, { steps: 1000, stepMs: 20 });
-    const server = startCli(["serve", file, "--http", "--port", "0"]);
-    const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+    const { url, markers } = await serveSlowTool(1000);
 
     const call = start("script", ["-qfec", `${process.execPath} ${BIN} call ${url} slow`, "/dev/null"]);
     // cli-progress's bar: "slow [███---] 3/1000 step 3" on the terminal.
