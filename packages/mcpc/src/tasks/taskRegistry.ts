@@ -312,17 +312,17 @@ export class TaskRegistry {
       case "returned":
         record.status = "completed";
         record.result = outcome.value === undefined ? null : outcome.value;
-        void this.#emit(live, "complete", record.result);
+        void this.#emit(live, "complete", record.result, now);
         break;
       case "threw":
         record.status = "failed";
         record.error = errorMessage(outcome.error);
-        void this.#emit(live, "failed", record.error);
+        void this.#emit(live, "failed", record.error, now);
         break;
       case "stopped":
         record.status = "cancelled";
         record.error = live.stopReason ?? STOPPED_REASON;
-        void this.#emit(live, "cancelled", record.error);
+        void this.#emit(live, "cancelled", record.error, now);
         break;
     }
     live.finished = true;
@@ -336,10 +336,10 @@ export class TaskRegistry {
     live.done.resolve();
   }
 
-  #emit(live: LiveTask, event: TaskEventName, payload: unknown): void | Promise<void> {
+  /** `now`: the terminal event shares its clock reading with `finished_at`, so `updated_at === finished_at`. */
+  #emit(live: LiveTask, event: TaskEventName, payload: unknown, now = Date.now()): void | Promise<void> {
     const record = live.record;
     record.seq += 1;
-    const now = Date.now();
     record.updated_at = now;
     live.lastEventAt = now;
     return live.spec.onEvent({ event, seq: record.seq, payload });
