@@ -1,4 +1,4 @@
-import "reflect-metadata";
+import { createRequire } from "node:module";
 import type { ToolOptions } from "./toolOptions.js";
 import type { ResourceOptions } from "./resourceOptions.js";
 import type { PromptOptions } from "./promptOptions.js";
@@ -53,12 +53,31 @@ symbolWithMetadata.metadata ??= Symbol.for("Symbol.metadata");
 /** Symbol.metadata, present after this module ran. */
 export const METADATA_SYMBOL: symbol = symbolWithMetadata.metadata;
 
-function assertReflect(): void {
-  if (typeof Reflect.defineMetadata !== "function") {
+/** The two functions of `reflect-metadata` this module uses (typed here, so its global types are not needed). */
+interface ReflectMetadata {
+  defineMetadata(key: symbol, value: unknown, target: object): void;
+  getOwnMetadata(key: symbol, target: object): unknown;
+}
+const reflect = Reflect as unknown as Partial<ReflectMetadata>;
+
+/**
+ * `reflect-metadata` is the record store of the experimentalDecorators path only,
+ * so it is loaded on that path's first record, not at import: it is the largest
+ * module a standard-decorator server would otherwise load at start-up.
+ */
+function ensureReflect(): ReflectMetadata {
+  if (typeof reflect.defineMetadata === "function" && typeof reflect.getOwnMetadata === "function") return reflect as ReflectMetadata;
+  try {
+    createRequire(import.meta.url)("reflect-metadata");
+  } catch {
+    // Reported below, with the fix.
+  }
+  if (typeof reflect.defineMetadata !== "function" || typeof reflect.getOwnMetadata !== "function") {
     throw new Error(
       'mcpc needs "reflect-metadata" for experimentalDecorators. Install it (npm install reflect-metadata) and import "reflect-metadata" once before your tool classes.',
     );
   }
+  return reflect as ReflectMetadata;
 }
 
 /** experimentalDecorators path: the class (constructor) is at hand. */
@@ -73,11 +92,11 @@ export function recordInMetadata(metadata: DecoratorMetadataObject, record: Tool
 
 /** {@link recordOnClass} for any kind of record. */
 export function recordKindOnClass(kind: RecordKind, ctor: object, record: MethodRecord): void {
-  assertReflect();
+  const store = ensureReflect();
   const key = RECORD_KEYS[kind];
-  const own = (Reflect.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? [];
+  const own = (store.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? [];
   // Re-recording one method (an initializer run per construction) replaces, never duplicates.
-  Reflect.defineMetadata(key, [...own.filter((r) => r.methodName !== record.methodName), record], ctor);
+  store.defineMetadata(key, [...own.filter((r) => r.methodName !== record.methodName), record], ctor);
 }
 
 /** {@link recordInMetadata} for any kind of record. */
@@ -109,7 +128,7 @@ export function ownPromptRecords(ctor: object): PromptRecord[] {
 
 function ownRecords(key: symbol, ctor: object): MethodRecord[] {
   const fromReflect =
-    typeof Reflect.getOwnMetadata === "function" ? ((Reflect.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? []) : [];
+    typeof reflect.getOwnMetadata === "function" ? ((reflect.getOwnMetadata(key, ctor) as MethodRecord[] | undefined) ?? []) : [];
   const metadata = Object.prototype.hasOwnProperty.call(ctor, METADATA_SYMBOL)
     ? ((ctor as Record<symbol, unknown>)[METADATA_SYMBOL] as Record<symbol, MethodRecord[] | undefined> | undefined)
     : undefined;

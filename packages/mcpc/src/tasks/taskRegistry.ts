@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
-import PQueue from "p-queue";
+import { newId } from "../util/ids.js";
+import type PQueue from "p-queue";
 import { McpcError, errorMessage } from "../errors.js";
 import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
 import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
@@ -62,6 +62,15 @@ export interface TaskStartSpec {
   onHeartbeat?: (seq: number) => void;
 }
 
+/**
+ * p-queue, loaded by the first task rather than at import: a server that has
+ * not started a task yet (every server at start-up) does not need it.
+ */
+let Queue: typeof PQueue | undefined;
+async function loadQueue(): Promise<typeof PQueue> {
+  return (Queue ??= (await import("p-queue")).default);
+}
+
 const DEFAULTS = {
   maxRunningPerSession: 1_000,
   maxQueuedPerSession: 10_000,
@@ -101,7 +110,7 @@ export class TaskRegistry {
   readonly #options: Required<Omit<TaskEngineOptions, "store">>;
   readonly #live = new Map<string, LiveTask>();
   readonly #sessionQueues = new Map<string, PQueue>();
-  readonly #serverQueue: PQueue | undefined;
+  #serverQueue: PQueue | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -111,9 +120,6 @@ export class TaskRegistry {
     this.store = store ?? new MemoryTaskStore();
     this.#options = { ...DEFAULTS, ...definedOnly(rest) };
     validateOptions(this.#options);
-    if (Number.isFinite(this.#options.maxRunning)) {
-      this.#serverQueue = new PQueue({ concurrency: this.#options.maxRunning });
-    }
     const sweepEvery = Math.min(this.#options.ttlMs, 60_000);
     this.#sweepTimer = setInterval(() => void this.#sweep(), sweepEvery);
     this.#sweepTimer.unref();
@@ -143,7 +149,11 @@ export class TaskRegistry {
     if (this.#closing) {
       throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
     }
-    const taskId = spec.taskId ?? randomUUID();
+    const PQueueClass = Queue ?? (await loadQueue());
+    if (!this.#serverQueue && Number.isFinite(this.#options.maxRunning)) {
+      this.#serverQueue = new PQueueClass({ concurrency: this.#options.maxRunning });
+    }
+    const taskId = spec.taskId ?? newId();
     if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
       throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
     }
@@ -169,7 +179,7 @@ export class TaskRegistry {
     // The checks above ran before an await: a shutdown, or other starts of this
     // session, may have come in meanwhile (and an idle queue may have been
     // dropped). From here to queue.add nothing awaits.
-    const queue = this.#sessionQueue(spec.owner);
+    const queue = this.#sessionQueue(PQueueClass, spec.owner);
     if (this.#closing || queue.size >= this.#options.maxQueuedPerSession) {
       await this.store.delete(spec.owner, taskId);
       if (this.#closing) {
@@ -345,10 +355,10 @@ export class TaskRegistry {
     return live.spec.onEvent({ event, seq: record.seq, payload });
   }
 
-  #sessionQueue(owner: string): PQueue {
+  #sessionQueue(PQueueClass: typeof PQueue, owner: string): PQueue {
     let queue = this.#sessionQueues.get(owner);
     if (!queue) {
-      queue = new PQueue({ concurrency: this.#options.maxRunningPerSession });
+      queue = new PQueueClass({ concurrency: this.#options.maxRunningPerSession });
       this.#sessionQueues.set(owner, queue);
     }
     return queue;
