@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newId } from "../util/ids.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { MCPC_CAPABILITY, type McpcMessage } from "../protocol/message.js";
@@ -25,7 +25,7 @@ export class HelperSession implements CallSession {
     this.runtime = runtime;
     this.server = server;
     this.#logger = logger;
-    this.id = inner.sessionId ?? randomUUID();
+    this.id = inner.sessionId ?? newId();
     this.owner = this.id;
     // Streamable HTTP (it has handleRequest) cannot carry a response that answers no request.
     this.supportsForgedResponses = typeof (inner as { handleRequest?: unknown }).handleRequest !== "function";

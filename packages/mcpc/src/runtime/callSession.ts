@@ -38,8 +38,6 @@ export interface CallSession {
   readonly supportsForgedResponses: boolean;
   readonly transport: SessionTransport;
   readonly server: Server;
-  /** Records a task's start (`created`) and end (terminal events) for the session's close policy. */
-  trackTask?(taskId: string, event: string): void;
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void;
   /** Sees each task event of a task this session started (`created` … terminal), so its close policy can act on them. */
   trackTask?(taskId: string, event: string): void;

@@ -10,7 +10,7 @@ import {
 import { z } from "zod";
 import { McpcError } from "../errors.js";
 import type { ObjectSchema } from "../decorators/toolOptions.js";
-import type { ToolContext } from "./context.js";
+import type { ClientRequestOptions, ElicitResult, SampleRequest, SampleResult } from "./context.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -19,40 +19,54 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * `extra.sendRequest`, so over Streamable HTTP they travel on the call's own stream.
  * `signal` (the call's, or the task's) cancels a request still waiting for its answer.
  */
-export function clientRequests(server: Server, extra: Extra, toolName: string, signal: AbortSignal): Pick<ToolContext, "elicit" | "sample"> {
-  const requireCapability = (capability: "elicitation" | "sampling", api: string) => {
-    if (server.getClientCapabilities()?.[capability]) return;
-    const client = server.getClientVersion()?.name ?? "the client";
-    throw new McpcError(
-      "CLIENT_CAPABILITY_MISSING",
-      `Tool "${toolName}" called ${api}, which needs the client to declare the "${capability}" capability in initialize; ${client} did not. ` +
-        `Use a client that supports ${capability}, or let the tool work without it.`,
-    );
-  };
-  return {
-    async elicit<S extends ObjectSchema>(message: string, schema: S, options: { timeoutMs?: number } = {}) {
-      requireCapability("elicitation", "ctx.elicit()");
-      const requestedSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-      delete requestedSchema.$schema;
-      const params = { message, requestedSchema } as ElicitRequestFormParams;
-      const answer = await extra.sendRequest({ method: "elicitation/create", params }, ElicitResultSchema, {
-        signal,
-        ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
-      });
-      if (answer.action !== "accept") return { action: answer.action };
-      const parsed = schema.safeParse(answer.content ?? {});
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(content)"}: ${issue.message}`);
-        throw new McpcError("INVALID_CLIENT_RESPONSE", `Tool "${toolName}": the client accepted the elicitation with content that does not match its schema: ${problems.join("; ")}.`);
-      }
-      return { action: "accept" as const, content: parsed.data as z.output<S> };
-    },
-    async sample(request, options = {}) {
-      requireCapability("sampling", "ctx.sample()");
-      return extra.sendRequest({ method: "sampling/createMessage", params: request }, CreateMessageResultSchema, {
-        signal,
-        ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
-      });
-    },
-  };
+export async function elicitFrom<S extends ObjectSchema>(
+  server: Server,
+  extra: Extra,
+  toolName: string,
+  signal: AbortSignal,
+  message: string,
+  schema: S,
+  options: ClientRequestOptions = {},
+): Promise<ElicitResult<z.output<S>>> {
+  requireCapability(server, toolName, "elicitation", "ctx.elicit()");
+  const requestedSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete requestedSchema.$schema;
+  const params = { message, requestedSchema } as ElicitRequestFormParams;
+  const answer = await extra.sendRequest({ method: "elicitation/create", params }, ElicitResultSchema, {
+    signal,
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+  });
+  if (answer.action !== "accept") return { action: answer.action };
+  const parsed = schema.safeParse(answer.content ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(content)"}: ${issue.message}`);
+    throw new McpcError("INVALID_CLIENT_RESPONSE", `Tool "${toolName}": the client accepted the elicitation with content that does not match its schema: ${problems.join("; ")}.`);
+  }
+  return { action: "accept" as const, content: parsed.data as z.output<S> };
+}
+
+/** See {@link elicitFrom}. */
+export async function sampleFrom(
+  server: Server,
+  extra: Extra,
+  toolName: string,
+  signal: AbortSignal,
+  request: SampleRequest,
+  options: ClientRequestOptions = {},
+): Promise<SampleResult> {
+  requireCapability(server, toolName, "sampling", "ctx.sample()");
+  return extra.sendRequest({ method: "sampling/createMessage", params: request }, CreateMessageResultSchema, {
+    signal,
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+  });
+}
+
+function requireCapability(server: Server, toolName: string, capability: "elicitation" | "sampling", api: string): void {
+  if (server.getClientCapabilities()?.[capability]) return;
+  const client = server.getClientVersion()?.name ?? "the client";
+  throw new McpcError(
+    "CLIENT_CAPABILITY_MISSING",
+    `Tool "${toolName}" called ${api}, which needs the client to declare the "${capability}" capability in initialize; ${client} did not. ` +
+      `Use a client that supports ${capability}, or let the tool work without it.`,
+  );
 }

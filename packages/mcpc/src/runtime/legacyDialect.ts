@@ -5,7 +5,7 @@
  * this module only decides per session and hands messages to the session
  * transport, whose answer-first gate keeps `created` ahead of every callback.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../util/ids.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, JSONRPCMessage, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import {
@@ -87,7 +87,7 @@ export async function startLegacy(
   transport.hold(requestId);
   // If the call is cancelled before its answer is written, the answer never goes out.
   extra.signal.addEventListener("abort", () => transport.release(requestId), { once: true });
-  const taskId = tag.taskId ?? randomUUID();
+  const taskId = tag.taskId ?? newId();
   // The client's id is echoed; ownership is always this connection's.
   const sessionId = tag.sessionId ?? session.id;
   try {

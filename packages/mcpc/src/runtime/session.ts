@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newId } from "../util/ids.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
@@ -60,7 +60,7 @@ export class Session {
 
   constructor(runtime: McpcRuntime, transport: Transport, options: SessionOptions = {}) {
     this.runtime = runtime;
-    this.id = options.id ?? transport.sessionId ?? randomUUID();
+    this.id = options.id ?? transport.sessionId ?? newId();
     this.owner = options.owner ?? this.id;
     this.transportKind = options.transportKind ?? "custom";
     this.transport = new SessionTransport(transport, {

@@ -7,7 +7,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import { randomUUID } from "node:crypto";
+import { newId } from "../util/ids.js";
 import { errorMessage } from "../errors.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import {
@@ -19,8 +19,7 @@ import {
 } from "../protocol/message.js";
 import { driveGenerator } from "../tasks/driveGenerator.js";
 import type { TaskEvent } from "../tasks/taskRegistry.js";
-import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
-import type { LogLevel, ToolLogger } from "./logger.js";
+import { TaskCallContext, ToolCallContext } from "./callContext.js";
 import { ProgressCounter, type ProgressParams } from "./progress.js";
 // Every rung needs only what CallSession names, so the helper for plain SDK servers runs them too.
 import type { CallSession as Session } from "./callSession.js";
@@ -29,7 +28,6 @@ import { isLegacyHandshakeTool, type LegacyTag } from "../protocol/legacy.js";
 import { WireError, invalidParams, toWireError } from "./wireError.js";
 import { errorResult, toToolResult } from "./toolResult.js";
 import { deferred } from "../util/deferred.js";
-import { clientRequests } from "./clientRequests.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -77,7 +75,7 @@ export async function callTool(session: Session, request: CallToolRequest, extra
 export async function runBackground(session: Session, tool: ToolDefinition, args: unknown, extra: Extra, legacyTag?: LegacyTag): Promise<CallToolResult> {
   if (legacyTag !== undefined && session.legacy !== undefined) {
     return startLegacy(session, tool.name, legacyTag, extra, ({ taskId, signal }) =>
-      tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+      tool.invoke(args, new TaskCallContext(session, tool.name, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
     );
   }
   const tag = readTaskTag(extra._meta);
@@ -109,38 +107,9 @@ function readTaskTag(meta: Record<string, unknown> | undefined): { taskId: strin
   return { taskId: taskId as string | undefined };
 }
 
-function toolLogger(session: Session, tool: ToolDefinition, extra: Extra): ToolLogger {
-  const at = (level: LogLevel) => (message: string, data?: unknown) =>
-    session.log(level, tool.name, message, data, extra.requestId);
-  return { debug: at("debug"), info: at("info"), warning: at("warning"), error: at("error") };
-}
-
-function toolContext(session: Session, tool: ToolDefinition, extra: Extra): ToolContext {
-  return {
-    signal: extra.signal,
-    sessionId: session.id,
-    log: toolLogger(session, tool, extra),
-    ...clientRequests(session.server, extra, tool.name, extra.signal),
-  };
-}
-
-function taskContext(session: Session, tool: ToolDefinition, extra: Extra, taskId: string, signal: AbortSignal): TaskContext {
-  return {
-    signal,
-    sessionId: session.id,
-    log: toolLogger(session, tool, extra),
-    ...clientRequests(session.server, extra, tool.name, signal),
-    taskId,
-    sleep: createSleeper(signal),
-    emit: (event, payload) => {
-      session.runtime.emit(event, payload, { sessionId: session.id }, extra.requestId);
-    },
-  };
-}
-
 async function runOrdinary(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
   try {
-    return toToolResult(await tool.invoke(args, toolContext(session, tool, extra)));
+    return toToolResult(await tool.invoke(args, new ToolCallContext(session, tool.name, extra)));
   } catch (error) {
     return errorResult(errorMessage(error));
   }
@@ -202,7 +171,7 @@ async function runStreaming(session: Session, tool: ToolDefinition, args: unknow
   const progress = new CallProgress(session, extra);
   let outcome;
   try {
-    const generator = tool.invoke(args, toolContext(session, tool, extra)) as AsyncGenerator<unknown, unknown, undefined>;
+    const generator = tool.invoke(args, new ToolCallContext(session, tool.name, extra)) as AsyncGenerator<unknown, unknown, undefined>;
     outcome = await driveGenerator(generator, extra.signal, (value) => progress.update(value));
   } catch (error) {
     outcome = { kind: "threw" as const, error };
@@ -219,13 +188,13 @@ async function runFallback(session: Session, tool: ToolDefinition, args: unknown
   const progress = new CallProgress(session, extra);
   const ended = deferred<TaskEvent>();
   // Minted here (as the engine would) so the session can track the task from its `created`.
-  const fallbackId = randomUUID();
+  const fallbackId = newId();
   const snapshot = await toWireError(() =>
     registry.start({
       owner: session.owner,
       toolName: tool.name,
       taskId: fallbackId,
-      run: ({ taskId, signal }) => tool.invoke(args, taskContext(session, tool, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+      run: ({ taskId, signal }) => tool.invoke(args, new TaskCallContext(session, tool.name, extra, taskId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
       onEvent: (event) => {
         session.trackTask?.(fallbackId, event.event);
         if (event.event === "update") return progress.update(event.payload);
@@ -269,7 +238,7 @@ async function startNative(
   // If the call is cancelled before its answer is written, the answer never goes out.
   extra.signal.addEventListener("abort", () => transport.release(requestId), { once: true });
   // Minted here, not by the engine: the first events may be made before start() resolves.
-  const id = taskId ?? randomUUID();
+  const id = taskId ?? newId();
   try {
     await toWireError(() =>
       registry.start({
@@ -277,7 +246,7 @@ async function startNative(
         toolName: tool.name,
         taskId: id,
         run: ({ taskId: runId, signal }) =>
-          tool.invoke(args, taskContext(session, tool, extra, runId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
+          tool.invoke(args, new TaskCallContext(session, tool.name, extra, runId, signal)) as AsyncGenerator<unknown, unknown, undefined>,
         onEvent: (event) => {
           session.trackTask?.(id, event.event);
           // `created` is the call's own answer; the rest follow it.

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newId } from "../../util/ids.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -59,7 +59,7 @@ export async function handleStreamableHttp(context: HttpContext, request: Incomi
 
 async function openSession(context: HttpContext, request: IncomingMessage, response: ServerResponse, body: unknown, principal: string | undefined): Promise<void> {
   if (context.admit(response) === false) return;
-  const id = randomUUID();
+  const id = newId();
   const { options } = context;
   const eventStore = new SessionEventStore({ maxEvents: options.maxEventsPerSession });
   const transport = new StreamableHTTPServerTransport({

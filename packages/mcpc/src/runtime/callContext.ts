@@ -1,0 +1,74 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallSession } from "./callSession.js";
+import { elicitFrom, sampleFrom } from "./clientRequests.js";
+import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
+import type { LogLevel, ToolLogger } from "./logger.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * The `ctx` of one call. Its functions (`log`, `elicit`, `sample`, and a task's
+ * `sleep` and `emit`) are made on first use and kept: most tools touch one or
+ * two of them, and at thousands of live tasks a closure per member per task is
+ * memory the server holds for nothing. They are getters, so destructuring
+ * (`{ sleep, log }`) still hands out working functions.
+ */
+export class ToolCallContext implements ToolContext {
+  readonly signal: AbortSignal;
+  readonly sessionId: string;
+  protected readonly session: CallSession;
+  protected readonly toolName: string;
+  protected readonly extra: Extra;
+  #log: ToolLogger | undefined;
+  #elicit: ToolContext["elicit"] | undefined;
+  #sample: ToolContext["sample"] | undefined;
+
+  constructor(session: CallSession, toolName: string, extra: Extra, signal: AbortSignal = extra.signal) {
+    this.signal = signal;
+    this.sessionId = session.id;
+    this.session = session;
+    this.toolName = toolName;
+    this.extra = extra;
+  }
+
+  get log(): ToolLogger {
+    return (this.#log ??= toolLogger(this.session, this.toolName, this.extra.requestId));
+  }
+
+  get elicit(): ToolContext["elicit"] {
+    return (this.#elicit ??= (message, schema, options) =>
+      elicitFrom(this.session.server, this.extra, this.toolName, this.signal, message, schema, options));
+  }
+
+  get sample(): ToolContext["sample"] {
+    return (this.#sample ??= (request, options) => sampleFrom(this.session.server, this.extra, this.toolName, this.signal, request, options));
+  }
+}
+
+/** The `task` of one background task: a {@link ToolCallContext} with the task's id, `sleep` and `emit`. */
+export class TaskCallContext extends ToolCallContext implements TaskContext {
+  readonly taskId: string;
+  #sleep: TaskContext["sleep"] | undefined;
+  #emit: TaskContext["emit"] | undefined;
+
+  constructor(session: CallSession, toolName: string, extra: Extra, taskId: string, signal: AbortSignal) {
+    super(session, toolName, extra, signal);
+    this.taskId = taskId;
+  }
+
+  get sleep(): TaskContext["sleep"] {
+    return (this.#sleep ??= createSleeper(this.signal));
+  }
+
+  get emit(): TaskContext["emit"] {
+    return (this.#emit ??= (event, payload) => {
+      this.session.runtime.emit(event, payload, { sessionId: this.session.id }, this.extra.requestId);
+    });
+  }
+}
+
+function toolLogger(session: CallSession, toolName: string, requestId: string | number): ToolLogger {
+  const at = (level: LogLevel) => (message: string, data?: unknown) => session.log(level, toolName, message, data, requestId);
+  return { debug: at("debug"), info: at("info"), warning: at("warning"), error: at("error") };
+}
