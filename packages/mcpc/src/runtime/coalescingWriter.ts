@@ -5,10 +5,12 @@
  * false, waits for `'drain'` before it resolves the send. This writer keeps that
  * contract and changes what happens underneath:
  *
- * - **One write per tick.** Messages are joined and handed to the real stdout
- *   once per turn of the event loop (`setImmediate`), or at once when a pipe's
- *   worth (64 KiB) has gathered, instead of one `write` (and one libuv request)
- *   per message.
+ * - **The first message at once, the rest of the turn together.** A message
+ *   written while nothing else went out this turn of the event loop is handed
+ *   to the real stdout at once (an answer or a lone event waits for nothing);
+ *   the messages that follow it in the same turn are joined and written once,
+ *   at the end of the turn (`setImmediate`), or as soon as a pipe's worth
+ *   (64 KiB) has gathered, instead of one `write` (and one libuv request) each.
  * - **Backpressure without pile-ups.** While the real stdout is full, `write`
  *   returns false and the messages wait here in order; every caller waiting for
  *   `'drain'` is kept in one array and released together. (Waiting on the real
@@ -47,15 +49,17 @@ export class CoalescingWriter {
    * may then wait for `'drain'` (the message itself is kept and goes out in order).
    */
   write(chunk: string): boolean {
+    if (!this.#blocked && !this.#scheduled) {
+      // Nothing is gathered (it is written at the end of every turn): no order to keep.
+      this.#scheduled = true;
+      setImmediate(this.#onTick);
+      this.#writeRaw(chunk);
+      return !this.#blocked;
+    }
     this.#pending.push(chunk);
     this.#pendingSize += chunk.length;
     if (this.#blocked) return false;
-    if (this.#pendingSize >= this.#flushAt) {
-      this.#writeOut();
-    } else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#onTick);
-    }
+    if (this.#pendingSize >= this.#flushAt) this.#writeOut();
     return !this.#blocked;
   }
 
@@ -103,6 +107,10 @@ export class CoalescingWriter {
     const data = this.#pending.length === 1 ? (this.#pending[0] as string) : this.#pending.join("");
     this.#pending = [];
     this.#pendingSize = 0;
+    this.#writeRaw(data);
+  }
+
+  #writeRaw(data: string): void {
     if (!this.#out.write(data)) {
       this.#blocked = true;
       this.#out.once("drain", this.#onDrain);

@@ -20,24 +20,32 @@ class FakeOut extends EventEmitter implements RawOutput {
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("CoalescingWriter", () => {
-  it("joins the writes of one tick into one real write, in order", async () => {
+  it("writes the first message of a turn at once and joins the rest of the turn into one real write, in order", async () => {
     const out = new FakeOut();
     const writer = new CoalescingWriter(out);
     expect(writer.write("a\n")).toBe(true);
+    expect(out.writes).toEqual(["a\n"]);
     expect(writer.write("b\n")).toBe(true);
     expect(writer.write("c\n")).toBe(true);
-    expect(out.writes).toEqual([]);
+    expect(writer.write("d\n")).toBe(true);
+    expect(out.writes).toEqual(["a\n"]);
     await tick();
-    expect(out.writes).toEqual(["a\nb\nc\n"]);
+    expect(out.writes).toEqual(["a\n", "b\nc\nd\n"]);
+    // A new turn: its first message goes out at once again.
+    writer.write("e\n");
+    expect(out.writes).toEqual(["a\n", "b\nc\nd\n", "e\n"]);
+    await tick();
   });
 
-  it("writes at once when a pipe's worth has gathered", () => {
+  it("writes at once when a pipe's worth has gathered", async () => {
     const out = new FakeOut();
     const writer = new CoalescingWriter(out, { flushAt: 4 });
+    writer.write("first");
     writer.write("ab");
-    expect(out.writes).toEqual([]);
+    expect(out.writes).toEqual(["first"]);
     writer.write("cd");
-    expect(out.writes).toEqual(["abcd"]);
+    expect(out.writes).toEqual(["first", "abcd"]);
+    await tick();
   });
 
   it("keeps the backpressure contract: false while full, one 'drain' for every waiter, nothing lost", async () => {
