@@ -1,5 +1,5 @@
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, ProgressNotificationParams, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { TransportDecorator } from "../util/transportDecorator.js";
 import { MCPC_NOTIFICATION, MCPC_TASK_META, type McpcWireMessage } from "../protocol/message.js";
 import { LEGACY_CALLBACK_ID, messagesInResult, readLegacyTag } from "../protocol/legacy.js";
@@ -10,7 +10,15 @@ export interface ClientTransportHooks {
   onMcpcMessage(message: McpcWireMessage): void;
   /** The answer to a tagged `tools/call` arrived, before the SDK sees it. */
   onTaggedAnswer(taskId: string, result: unknown): void;
+  /** A `notifications/progress` of a call made through the client's `callTool` arrived (it is passed on to the SDK too, which resets the call's timeout on it). */
+  onProgress(handleId: string, params: ProgressNotificationParams): void;
 }
+
+/**
+ * Where `McpcClient.callTool` names its handle in an outgoing call's `_meta`.
+ * The transport takes it out before the message is written: it never reaches the server.
+ */
+export const LOCAL_HANDLE_META = "mcpc/local-handle";
 
 /**
  * Decorates the SDK client's transport. MCPC messages are taken out of the
@@ -25,6 +33,9 @@ export class McpcClientTransport extends TransportDecorator {
   readonly #hooks: ClientTransportHooks;
   /** Request id of each tagged `tools/call` in flight → its task id. */
   readonly #tagged = new Map<RequestId, string>();
+  /** Progress token of each `callTool` call in flight → its handle; request id → that token, to forget it on the answer. */
+  readonly #progressHandles = new Map<string | number, string>();
+  readonly #progressTokens = new Map<RequestId, string | number>();
 
   constructor(inner: Transport, hooks: ClientTransportHooks) {
     super(inner);
@@ -33,14 +44,36 @@ export class McpcClientTransport extends TransportDecorator {
 
   override send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if ("method" in message && message.method === "tools/call" && "id" in message) {
-      const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
-      const tag = meta?.[MCPC_TASK_META] as { task_id?: unknown } | undefined;
-      if (typeof tag?.task_id === "string") this.#tagged.set(message.id, tag.task_id);
-      const args = (message.params as { arguments?: unknown } | undefined)?.arguments;
-      const legacy = typeof args === "object" && args !== null ? readLegacyTag(args as Record<string, unknown>) : undefined;
-      if (legacy?.ok && legacy.tag?.taskId !== undefined) this.#tagged.set(message.id, legacy.tag.taskId);
+      const call = this.#takeLocalHandle(message as JSONRPCRequest);
+      this.#rememberTag(call);
+      return this.inner.send(call, options);
     }
     return this.inner.send(message, options);
+  }
+
+  /** Remembers the task id of a tagged call (native `_meta` tag or legacy argument tag), to show its answer first. */
+  #rememberTag(message: JSONRPCRequest): void {
+    const tag = message.params?._meta?.[MCPC_TASK_META] as { task_id?: unknown } | undefined;
+    if (typeof tag?.task_id === "string") this.#tagged.set(message.id, tag.task_id);
+    const args = message.params?.arguments;
+    const legacy = typeof args === "object" && args !== null ? readLegacyTag(args as Record<string, unknown>) : undefined;
+    if (legacy?.ok && legacy.tag?.taskId !== undefined) this.#tagged.set(message.id, legacy.tag.taskId);
+  }
+
+  /** Takes {@link LOCAL_HANDLE_META} out of an outgoing call and remembers its progress token for that handle. */
+  #takeLocalHandle(message: JSONRPCRequest): JSONRPCRequest {
+    const params = message.params;
+    const meta = params?._meta;
+    const handleId = meta?.[LOCAL_HANDLE_META];
+    if (params === undefined || meta === undefined || typeof handleId !== "string") return message;
+    const { [LOCAL_HANDLE_META]: _local, ...rest } = meta;
+    const token = rest.progressToken;
+    if (typeof token === "string" || typeof token === "number") {
+      this.#progressHandles.set(token, handleId);
+      this.#progressTokens.set(message.id, token);
+    }
+    const cleaned = Object.keys(rest).length > 0 ? { ...params, _meta: rest } : withoutMeta(params);
+    return { ...message, params: cleaned };
   }
 
   protected override receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
@@ -49,12 +82,24 @@ export class McpcClientTransport extends TransportDecorator {
         this.#hooks.onMcpcMessage(message.params as unknown as McpcWireMessage);
         return;
       }
+      if (message.method === "notifications/progress") {
+        // Delivered here, in wire order: the SDK runs progress handlers a microtask
+        // later and drops those that shared a read with the call's answer (typescript-sdk#2580).
+        const params = message.params as ProgressNotificationParams | undefined;
+        const handleId = params === undefined ? undefined : this.#progressHandles.get(params.progressToken);
+        if (handleId !== undefined && params !== undefined) this.#hooks.onProgress(handleId, params);
+      }
     } else if ("id" in message && message.id === LEGACY_CALLBACK_ID) {
       if ("result" in message) for (const event of messagesInResult(message.result)) this.#hooks.onMcpcMessage(event);
       return;
     } else if ("id" in message && message.id !== undefined) {
       const id = message.id;
       if ("result" in message) message = { ...message, result: withoutNullAnnotations(message.result) };
+      const token = this.#progressTokens.get(id);
+      if (token !== undefined) {
+        this.#progressTokens.delete(id);
+        this.#progressHandles.delete(token);
+      }
       const taskId = this.#tagged.get(id);
       if (taskId !== undefined) {
         this.#tagged.delete(id);
@@ -63,6 +108,11 @@ export class McpcClientTransport extends TransportDecorator {
     }
     this.onmessage?.(message, extra);
   }
+}
+
+function withoutMeta(params: Record<string, unknown>): Record<string, unknown> {
+  const { _meta: _none, ...rest } = params;
+  return rest;
 }
 
 /**

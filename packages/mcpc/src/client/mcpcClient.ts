@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { McpError, type CallToolResult, type ProgressNotificationParams } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { McpcError, type McpcErrorCode } from "../errors.js";
 import {
@@ -18,7 +18,7 @@ import {
   type TaskSnapshot,
 } from "../protocol/message.js";
 import { buildLegacyTag, tagArgumentFor } from "../protocol/legacy.js";
-import { McpcClientTransport } from "./clientTransport.js";
+import { LOCAL_HANDLE_META, McpcClientTransport } from "./clientTransport.js";
 import { negotiateLegacy, type LegacyServer } from "./legacyHandshake.js";
 import { TaskHandle } from "./taskHandle.js";
 
@@ -82,6 +82,8 @@ export class McpcClient {
   readonly #probeLegacy: boolean;
   /** Set when the server answered a legacy handshake. */
   #legacy: LegacyServer | undefined;
+  /** Handles of calls not answered yet, by handle id: their progress notifications become `update`s. */
+  readonly #callsInFlight = new Map<string, TaskHandle>();
   /** Our session id in legacy call tags (the dialect lets the client choose it). */
   readonly #legacySessionId = randomUUID();
 
@@ -127,6 +129,7 @@ export class McpcClient {
     return new McpcClientTransport(transport, {
       onMcpcMessage: (message) => this.#onMessage(message),
       onTaggedAnswer: (taskId, result) => this.#onTaggedAnswer(taskId, result),
+      onProgress: (handleId, params) => this.#onProgress(handleId, params),
     });
   }
 
@@ -161,6 +164,13 @@ export class McpcClient {
     return { ...args, [argument]: buildLegacyTag(argument, sessionId, randomUUID()) };
   }
 
+  #onProgress(handleId: string, params: ProgressNotificationParams): void {
+    const handle = this.#callsInFlight.get(handleId);
+    if (!handle) return;
+    const { progressToken: _token, _meta: _none, ...progress } = params;
+    handle.acceptLocal(localMessage("update", handleId, handle.toolName, progress));
+  }
+
   /** Adds a listener for every MCPC message (each exactly once); returns a function that removes it. */
   on(listener: McpcListener): () => void {
     this.#listeners.add(listener);
@@ -189,13 +199,14 @@ export class McpcClient {
     const request = {
       name,
       arguments: legacyTag ? { ...args, [legacyTag]: buildLegacyTag(legacyTag, this.#legacySessionId, taskId) } : args,
-      ...(dialect === "native" && { _meta: { [MCPC_TASK_META]: { task_id: taskId } } }),
+      // The transport delivers this call's progress to the handle (and takes this key out before writing).
+      _meta: { [LOCAL_HANDLE_META]: taskId, ...(dialect === "native" && { [MCPC_TASK_META]: { task_id: taskId } }) },
     };
-    const progress = (params: { progress: number; total?: number; message?: string }) => {
-      handle.acceptLocal(localMessage("update", taskId, name, params));
-    };
+    this.#callsInFlight.set(taskId, handle);
     const pending = this.sdk
-      .callTool(request, undefined, { resetTimeoutOnProgress: true, onprogress: progress, ...options.request })
+      // onprogress asks the SDK for a progressToken and a timeout reset on each notification; the updates themselves come from the transport.
+      .callTool(request, undefined, { resetTimeoutOnProgress: true, onprogress: noProgressHandler, ...options.request })
+      .finally(() => this.#callsInFlight.delete(taskId))
       .then((answer) => {
         if (handle.mode === "background") return;
         // A synchronous answer: the tool result is the task's terminal event.
@@ -324,6 +335,9 @@ function toLocalError(error: unknown): Error {
   }
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** Asks the SDK for a progress token (its handler map needs a function); the transport delivers the notifications. */
+function noProgressHandler(): void {}
 
 function localMessage(event: McpcTaskMessage["event"], taskId: string, toolName: string, result: unknown): McpcTaskMessage {
   return { type: "task", event, session_id: "", task_id: taskId, tool_name: toolName, result, protocol: "mcpc" };

@@ -59,6 +59,18 @@ describe("our client against a plain SDK server (no MCPC)", () => {
     expect((await failing.result()).event).toBe("failed");
     await expect(client.check("anything")).rejects.toMatchObject({ code: "INVALID_STATE" });
   });
+
+  it("loses no progress that shares a read with the answer (the SDK client alone drops those)", async () => {
+    const { client } = await mcpc(PLAIN);
+    for (let round = 0; round < 5; round++) {
+      const task = await client.callTool("burst", { n: 300 });
+      const events = await collect(task);
+      expect(events.filter((e) => e.event === "update").map((e) => (e.result as { progress: number }).progress)).toEqual(
+        Array.from({ length: 300 }, (_, i) => i + 1),
+      );
+      expect(events.at(-1)).toMatchObject({ event: "complete", result: "sent 300" });
+    }
+  });
 });
 
 describe("the native dialect on the wire", () => {
