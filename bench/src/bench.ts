@@ -165,36 +165,68 @@ async function scale(driver: Driver, server: ServerSpec, k: number, ms: number):
   });
 }
 
-async function coldStart(server: ServerSpec, times: number): Promise<{ init: number; list: number }> {
-  const inits: number[] = [];
-  const lists: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    const conn = new BareConn(server);
-    try {
-      await conn.initialize();
-      const t1 = performance.now();
-      conn.notify("notifications/initialized");
-      const list = await conn.request("tools/list", {});
-      const t2 = performance.now();
-      const tools = (list.result as { tools?: unknown[] } | undefined)?.tools;
-      if (!Array.isArray(tools) || tools.length < 2) throw new Error(`${server.id}: tools/list answered ${JSON.stringify(list)}`);
-      inits.push(t1 - t0);
-      lists.push(t2 - t0);
-    } finally {
-      await conn.close();
-    }
+async function coldStartOnce(server: ServerSpec): Promise<{ init: number; list: number }> {
+  const t0 = performance.now();
+  const conn = new BareConn(server);
+  try {
+    await conn.initialize();
+    const t1 = performance.now();
+    conn.notify("notifications/initialized");
+    const list = await conn.request("tools/list", {});
+    const t2 = performance.now();
+    const tools = (list.result as { tools?: unknown[] } | undefined)?.tools;
+    if (!Array.isArray(tools) || tools.length < 2) throw new Error(`${server.id}: tools/list answered ${JSON.stringify(list)}`);
+    return { init: t1 - t0, list: t2 - t0 };
+  } finally {
+    await conn.close();
   }
-  return { init: median(inits), list: median(lists) };
 }
 
-async function echo(driver: Driver, server: ServerSpec, calls: number): Promise<number> {
-  return withConn(driver, server, async (conn) => {
-    await conn.echo("warm-up");
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) await conn.echo(`hello ${i}`);
-    return calls / ((performance.now() - t0) / 1000);
-  });
+/**
+ * Cold start of every server, `times` spawns each, interleaved spawn by spawn
+ * (A B C D A B C D …): a burst of load on the machine then hits every server
+ * alike instead of one. Per server: the median of its spawns.
+ */
+async function coldStarts(servers: readonly ServerSpec[], times: number): Promise<Map<string, { init: number[]; list: number[] }>> {
+  const spawns = new Map(servers.map((s) => [s.id, { init: [] as number[], list: [] as number[] }]));
+  for (let i = 0; i < times; i++) {
+    for (const server of rotate(servers, i)) {
+      const { init, list } = await coldStartOnce(server);
+      const mine = spawns.get(server.id);
+      mine?.init.push(init);
+      mine?.list.push(list);
+    }
+  }
+  return spawns;
+}
+
+/** Calls per block of the echo figure: every server's calls are timed in blocks this size, taking turns. */
+const ECHO_BLOCK = 100;
+
+/**
+ * Sequential echo calls through each connection, interleaved block by block
+ * (100 calls to A, 100 to B, …, rotating the order): a second of noise on the
+ * machine then lands on every server alike, not on whichever ran then.
+ * Per connection: its calls divided by the sum of its blocks' times.
+ */
+async function echoInterleaved(conns: ReadonlyMap<string, Conn>, calls: number): Promise<Map<string, number>> {
+  const spent = new Map([...conns.keys()].map((id) => [id, 0]));
+  const order = [...conns.keys()];
+  for (const id of order) {
+    const conn = conns.get(id);
+    for (let i = 0; i < ECHO_BLOCK && conn; i++) await conn.echo("warm-up");
+  }
+  const blocks = Math.max(1, Math.round(calls / ECHO_BLOCK));
+  for (let b = 0; b < blocks; b++) {
+    for (const id of rotate(order, b)) {
+      const conn = conns.get(id);
+      if (!conn) continue;
+      const t0 = performance.now();
+      for (let i = 0; i < ECHO_BLOCK; i++) await conn.echo(`hello ${b}.${i}`);
+      spent.set(id, (spent.get(id) ?? 0) + (performance.now() - t0));
+    }
+  }
+  return new Map([...spent].map(([id, ms]) => [id, (blocks * ECHO_BLOCK) / (ms / 1000)]));
 }
 
 // --- The run -------------------------------------------------------------------------------------
@@ -232,6 +264,22 @@ export async function runBench(options: { quick: boolean; config?: Partial<Bench
     } catch (error) {
       for (const key of keys) record(samples, key, column, round, Number.NaN);
       const message = `round ${round + 1}, ${what}, ${column}: ${(error as Error).message}`;
+      errors.push(message);
+      log(`  FAILED ${message}`);
+    }
+  };
+
+  /** Runs one measurement of every column at once (an interleaved figure); a failure records NaN for all of them. */
+  const measureAll = async (what: string, round: number, keys: string[], body: () => Promise<Map<string, number[]>>) => {
+    const started = performance.now();
+    try {
+      const byColumn = await body();
+      for (const [column, values] of byColumn) keys.forEach((key, i) => record(samples, key, column, round, values[i] ?? Number.NaN));
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      log(`  ${what}: ${[...byColumn].map(([column, values]) => `${column} ${values.map((v) => fmt(v, 1)).join("/")}`).join(", ")} (${seconds} s)`);
+    } catch (error) {
+      for (const column of columns) for (const key of keys) record(samples, key, column, round, Number.NaN);
+      const message = `round ${round + 1}, ${what}: ${(error as Error).message}`;
       errors.push(message);
       log(`  FAILED ${message}`);
     }
@@ -289,18 +337,23 @@ export async function runBench(options: { quick: boolean; config?: Partial<Bench
         }
       }
     }
-    for (const server of order) {
-      await measure("cold start", server.id, round, ["cold.init", "cold.list"], async () => {
-        const r = await coldStart(server, config.coldStarts);
-        return [r.init, r.list];
-      });
-    }
-    for (const server of order) {
-      await measure("echo", server.id, round, ["echo.cps"], async () => [await echo(sdkClientDriver, server, config.echoCalls)]);
-      if (server.id === "mcpc" && mcpcClient) {
-        await measure("echo", MCPC_CLIENT_COLUMN, round, ["echo.cps"], async () => [await echo(mcpcClient, server, config.echoCalls)]);
+    await measureAll("cold start", round, ["cold.init", "cold.list"], async () => {
+      const spawns = await coldStarts(order, config.coldStarts);
+      return new Map([...spawns].map(([id, { init, list }]) => [id, [median(init), median(list)]]));
+    });
+    await measureAll("echo", round, ["echo.cps"], async () => {
+      const conns = new Map<string, Conn>();
+      try {
+        for (const server of order) {
+          conns.set(server.id, await sdkClientDriver.connect(server));
+          if (server.id === "mcpc" && mcpcClient) conns.set(MCPC_CLIENT_COLUMN, await mcpcClient.connect(server));
+        }
+        const rates = await echoInterleaved(conns, config.echoCalls);
+        return new Map([...rates].map(([id, cps]) => [id, [cps]]));
+      } finally {
+        await Promise.all([...conns.values()].map((conn) => conn.close()));
       }
-    }
+    });
   }
   return { config, quick: options.quick, samples, columns, errors, notes, startedAt, seconds: (performance.now() - t0) / 1000, load: [loadBefore, loadavg()[0] ?? Number.NaN] };
 }
@@ -365,7 +418,7 @@ export function renderReport(result: BenchResult, command: string): string {
   );
   lines.push(`- Command: \`${command}\`${result.quick ? " (smoke mode: sizes far too small to quote)" : ""}; total ${fmt(result.seconds, 0)} s`);
   lines.push(
-    `- Sizes: ${config.rounds} round(s), servers interleaved (A B C D, B C D A, …); throughput n = ${fmt(config.throughputN, 0)} at intervalMs 0; latency ${fmt(config.latencyMs / 1000, 1)} s at intervalMs 1; scale K = ${fmt(config.scaleK, 0)} calls × one update / 100 ms for ${fmt(config.scaleMs / 1000, 1)} s${columns.includes(MCPC_CLIENT_COLUMN) ? ` (and K = ${fmt(config.scaleBigK, 0)} background tasks through McpcClient, round 1 only)` : ""}; cold start median of ${config.coldStarts} spawns per round (${config.coldStarts * config.rounds} per server in all); echo ${fmt(config.echoCalls, 0)} sequential calls.`,
+    `- Sizes: ${config.rounds} round(s), servers interleaved (A B C D, B C D A, …); throughput n = ${fmt(config.throughputN, 0)} at intervalMs 0; latency ${fmt(config.latencyMs / 1000, 1)} s at intervalMs 1; scale K = ${fmt(config.scaleK, 0)} calls × one update / 100 ms for ${fmt(config.scaleMs / 1000, 1)} s${columns.includes(MCPC_CLIENT_COLUMN) ? ` (and K = ${fmt(config.scaleBigK, 0)} background tasks through McpcClient, round 1 only)` : ""}; cold start median of ${config.coldStarts} spawns per server per round, spawns interleaved server by server (${config.coldStarts * config.rounds} per server in all); echo ${fmt(config.echoCalls, 0)} sequential calls per server, in blocks of ${ECHO_BLOCK} taking turns.`,
   );
   lines.push("");
   lines.push("## Medians across rounds", "");
@@ -439,8 +492,8 @@ export function renderReport(result: BenchResult, command: string): string {
     "- 1c: the same call written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = Δ(utime + stime) of the child from `/proc/<pid>/stat` during the call, divided by n (tick resolution 1/CLK_TCK s).",
     "- 2: `stream(3,000, 1)`: each update carries `performance.timeOrigin + performance.now()` from the server; lag = receipt time − that. Drift-corrected pacing (~1,000 events/s).",
     "- 3: K concurrent `stream(n, 100)` calls through one SDK `Client`; peak RSS = VmHWM of the child from `/proc/<pid>/status`; lag as in 2.",
-    "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe, median per round.",
-    "- 5: sequential `echo` calls through the SDK `Client` after one warm-up call.",
+    "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe; the servers take turns spawn by spawn (A B C D, B C D A, …); median per server per round.",
+    `- 5: sequential \`echo\` calls through the SDK \`Client\` (and McpcClient), every server connected at once and warmed up with ${ECHO_BLOCK} calls, then timed in blocks of ${ECHO_BLOCK} calls taking turns (rotating the order), so a burst of noise on the shared machine lands on all of them; calls/s = calls / the sum of a server's block times.`,
     "",
   );
   if (result.notes.length > 0 || result.errors.length > 0) {
