@@ -1,5 +1,6 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { TaskRunControls } from "../tasks/taskRegistry.js";
 import type { CallSession } from "./callSession.js";
 import { elicitFrom, sampleFrom } from "./clientRequests.js";
 import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
@@ -15,7 +16,6 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * (`{ sleep, log }`) still hands out working functions.
  */
 export class ToolCallContext implements ToolContext {
-  readonly signal: AbortSignal;
   readonly sessionId: string;
   protected readonly session: CallSession;
   protected readonly toolName: string;
@@ -24,12 +24,16 @@ export class ToolCallContext implements ToolContext {
   #elicit: ToolContext["elicit"] | undefined;
   #sample: ToolContext["sample"] | undefined;
 
-  constructor(session: CallSession, toolName: string, extra: Extra, signal: AbortSignal = extra.signal) {
-    this.signal = signal;
+  constructor(session: CallSession, toolName: string, extra: Extra) {
     this.sessionId = session.id;
     this.session = session;
     this.toolName = toolName;
     this.extra = extra;
+  }
+
+  /** The call's signal (a task's: its own, see {@link TaskCallContext}). */
+  get signal(): AbortSignal {
+    return this.extra.signal;
   }
 
   get log(): ToolLogger {
@@ -49,16 +53,24 @@ export class ToolCallContext implements ToolContext {
 /** The `task` of one background task: a {@link ToolCallContext} with the task's id, `sleep` and `emit`. */
 export class TaskCallContext extends ToolCallContext implements TaskContext {
   readonly taskId: string;
+  readonly #controls: TaskRunControls;
   #sleep: TaskContext["sleep"] | undefined;
   #emit: TaskContext["emit"] | undefined;
 
-  constructor(session: CallSession, toolName: string, extra: Extra, taskId: string, signal: AbortSignal) {
-    super(session, toolName, extra, signal);
-    this.taskId = taskId;
+  constructor(session: CallSession, toolName: string, extra: Extra, controls: TaskRunControls) {
+    super(session, toolName, extra);
+    this.taskId = controls.taskId;
+    this.#controls = controls;
+  }
+
+  /** The task's signal: aborted when the task is stopped (made when first read). */
+  override get signal(): AbortSignal {
+    return this.#controls.signal;
   }
 
   get sleep(): TaskContext["sleep"] {
-    return (this.#sleep ??= createSleeper(this.signal));
+    // On the task's stop switch, not its signal: sleeping does not make an AbortController.
+    return (this.#sleep ??= createSleeper(this.#controls));
   }
 
   get emit(): TaskContext["emit"] {

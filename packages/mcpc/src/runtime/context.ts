@@ -1,6 +1,7 @@
 import type { CreateMessageRequestParamsBase, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { McpcError } from "../errors.js";
+import { signalStopSource, type StopListener, type StopSource } from "../tasks/taskControl.js";
 import type { ObjectSchema } from "../decorators/toolOptions.js";
 import type { ToolLogger } from "./logger.js";
 
@@ -114,6 +115,7 @@ interface PendingSleep {
   resolve: () => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
+  sleeper: Sleeper;
 }
 
 /**
@@ -121,34 +123,64 @@ interface PendingSleep {
  * task's whole life (an AbortSignal listener costs far more than a timer, and a
  * polling task sleeps thousands of times).
  */
-export function createSleeper(signal: AbortSignal): (ms: number) => Promise<void> {
-  const pending = new Set<PendingSleep>();
-  let listening = false;
-  const onAbort = () => {
-    const error = stoppedError(signal);
-    for (const sleep of pending) {
+export function createSleeper(stop: AbortSignal | StopSource): (ms: number) => Promise<void> {
+  return new Sleeper(stop instanceof AbortSignal ? signalStopSource(stop) : stop).sleep;
+}
+
+/**
+ * What {@link createSleeper} hands out. A task almost always has one sleep at a
+ * time: that one sits in a field, only concurrent sleeps get a set. The timer
+ * callback is shared (the sleep rides as its argument), so a sleep costs its
+ * promise and one small record.
+ */
+class Sleeper implements StopListener {
+  readonly #stop: StopSource;
+  #one: PendingSleep | undefined;
+  #more: Set<PendingSleep> | undefined;
+  #listening = false;
+
+  constructor(stop: StopSource) {
+    this.#stop = stop;
+  }
+
+  readonly sleep = (ms: number): Promise<void> => {
+    const stop = this.#stop;
+    if (stop.aborted) return Promise.reject(stoppedError(stop));
+    if (!this.#listening) {
+      this.#listening = true;
+      stop.onStop(this);
+    }
+    return new Promise<void>((resolve, reject) => {
+      const sleep: PendingSleep = { resolve, reject, timer: undefined, sleeper: this };
+      sleep.timer = setTimeout(wake, ms, sleep);
+      if (this.#one === undefined) this.#one = sleep;
+      else (this.#more ??= new Set()).add(sleep);
+    });
+  };
+
+  /** Called when the task is stopped: every pending sleep rejects at once. */
+  handleEvent(): void {
+    const error = stoppedError(this.#stop);
+    const all = this.#one ? [this.#one, ...(this.#more ?? [])] : [...(this.#more ?? [])];
+    this.#one = undefined;
+    this.#more = undefined;
+    for (const sleep of all) {
       clearTimeout(sleep.timer);
       sleep.reject(error);
     }
-    pending.clear();
-  };
-  return (ms) => {
-    if (signal.aborted) return Promise.reject(stoppedError(signal));
-    if (!listening) {
-      listening = true;
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-    return new Promise<void>((resolve, reject) => {
-      const sleep: PendingSleep = { resolve, reject, timer: undefined };
-      sleep.timer = setTimeout(() => {
-        pending.delete(sleep);
-        resolve();
-      }, ms);
-      pending.add(sleep);
-    });
-  };
+  }
+
+  forget(sleep: PendingSleep): void {
+    if (this.#one === sleep) this.#one = undefined;
+    else this.#more?.delete(sleep);
+  }
 }
 
-function stoppedError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new McpcError("TASK_STOPPED", "Task stopped.");
+function wake(sleep: PendingSleep): void {
+  sleep.sleeper.forget(sleep);
+  sleep.resolve();
+}
+
+function stoppedError(stop: StopSource): Error {
+  return stop.reason instanceof Error ? stop.reason : new McpcError("TASK_STOPPED", "Task stopped.");
 }

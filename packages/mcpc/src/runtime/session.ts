@@ -1,4 +1,5 @@
 import { newId } from "../util/ids.js";
+import { deferred, type Deferred } from "../util/deferred.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
@@ -47,7 +48,12 @@ export class Session {
   readonly server: Server;
   readonly transport: SessionTransport;
   /** Calls not yet answered, so shutdown can wait for their answers. */
-  readonly inFlight = new Set<Promise<unknown>>();
+  /** Calls not answered yet; {@link drain} waits for them. A count, not a set of promises: nothing held per call. */
+  #calls = 0;
+  #drained: Deferred<void> | undefined;
+  readonly #callEnded = (): void => {
+    if (--this.#calls === 0) this.#drained?.resolve();
+  };
   /** URIs the client subscribed to with `resources/subscribe`. */
   readonly subscriptions = new Set<string>();
   /** The level the client asked for with `logging/setLevel`; none means no log notifications. */
@@ -165,10 +171,11 @@ export class Session {
 
   /** Waits for the calls in flight to be answered, at most `deadlineMs`. */
   async drain(deadlineMs: number): Promise<void> {
-    if (this.inFlight.size === 0) return;
+    if (this.#calls === 0) return;
+    const drained = (this.#drained ??= deferred<void>());
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.inFlight]),
+      drained.promise,
       new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs))),
     ]);
     clearTimeout(timer);
@@ -190,9 +197,10 @@ export class Session {
     const { server, runtime } = this;
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.#listTools() }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      this.#calls++;
       const answer = callTool(this, request, extra);
-      this.inFlight.add(answer);
-      void answer.finally(() => this.inFlight.delete(answer)).catch(() => undefined);
+      // Shared handlers for both outcomes: no closure per call, and a rejection stays the SDK's to report.
+      answer.then(this.#callEnded, this.#callEnded);
       return answer;
     });
     server.setRequestHandler(SetLevelRequestSchema, (request) => {

@@ -23,9 +23,9 @@ export function invalidParams(message: string, data?: unknown): WireError {
 }
 
 /** Runs an engine call and turns its local errors into JSON-RPC errors that name the problem. */
-export async function toWireError<T>(call: () => Promise<T>): Promise<T> {
+export async function toWireError<T>(call: Promise<T> | (() => Promise<T>)): Promise<T> {
   try {
-    return await call();
+    return await (typeof call === "function" ? call() : call);
   } catch (error) {
     if (error instanceof McpcError) {
       const code = error.code === "SHUTTING_DOWN" || error.code === "TASK_LIMIT" ? ErrorCode.InternalError : ErrorCode.InvalidParams;

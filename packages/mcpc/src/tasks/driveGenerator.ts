@@ -12,10 +12,15 @@ export type DriveOutcome =
   | { kind: "threw"; error: unknown }
   | { kind: "stopped" };
 
-export async function driveGenerator(
+/**
+ * `context` is handed to `onYield` with each value, so a caller running many
+ * generators can pass one shared function instead of a closure per generator.
+ */
+export async function driveGenerator<C = undefined>(
   generator: AsyncGenerator<unknown, unknown, undefined>,
-  signal: AbortSignal,
-  onYield: (value: unknown) => void | Promise<void>,
+  signal: { readonly aborted: boolean },
+  onYield: (context: C, value: unknown) => void | Promise<void>,
+  context?: C,
 ): Promise<DriveOutcome> {
   for (;;) {
     let step: IteratorResult<unknown, unknown>;
@@ -29,7 +34,7 @@ export async function driveGenerator(
       return { kind: "stopped" };
     }
     if (step.done) return { kind: "returned", value: step.value };
-    const pending = onYield(step.value);
+    const pending = onYield(context as C, step.value);
     if (pending) await pending;
   }
 }

@@ -1,8 +1,9 @@
 import { newId } from "../util/ids.js";
-import type PQueue from "p-queue";
 import { McpcError, errorMessage } from "../errors.js";
 import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
 import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
+import { Admission } from "./admission.js";
+import { TaskControl, type StopSource } from "./taskControl.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
 import { deferred, type Deferred } from "../util/deferred.js";
 import type { TaskRecord, TaskStore } from "./taskStore.js";
@@ -37,9 +38,10 @@ export interface TaskEvent {
 }
 
 /** What the engine passes to the function that makes a task's generator. */
-export interface TaskRunControls {
-  taskId: string;
-  signal: AbortSignal;
+export interface TaskRunControls extends StopSource {
+  readonly taskId: string;
+  /** Aborted when the task is stopped (made on first read: prefer {@link StopSource.aborted} and {@link StopSource.onStop} inside the runtime). */
+  readonly signal: AbortSignal;
 }
 
 /** What {@link TaskRegistry.start} needs to know about one task. */
@@ -62,15 +64,6 @@ export interface TaskStartSpec {
   onHeartbeat?: (seq: number) => void;
 }
 
-/**
- * p-queue, loaded by the first task rather than at import: a server that has
- * not started a task yet (every server at start-up) does not need it.
- */
-let Queue: typeof PQueue | undefined;
-async function loadQueue(): Promise<typeof PQueue> {
-  return (Queue ??= (await import("p-queue")).default);
-}
-
 const DEFAULTS = {
   maxRunningPerSession: 1_000,
   maxQueuedPerSession: 10_000,
@@ -84,19 +77,30 @@ const DEFAULTS = {
 /** The reason a stopped task's `cancelled` event carries. */
 export const STOPPED_REASON = "Task stopped";
 
-interface LiveTask {
+/** A task the engine runs: its record, its spec, and its stop switch (the controls its generator is made with). */
+class LiveTask extends TaskControl implements TaskRunControls {
   readonly record: TaskRecord;
   readonly spec: TaskStartSpec;
-  readonly controller: AbortController;
   lastEventAt: number;
   /** Set once the terminal event went out; everything after is ignored. */
-  finished: boolean;
-  /** Settles once the terminal event went out. */
-  readonly done: Deferred<void>;
-  /** Why the signal was aborted, for the `cancelled` payload. */
-  stopReason?: string;
+  finished = false;
   /** The generator has been made (the task left its queues). */
-  started: boolean;
+  started = false;
+  /** Settles once the terminal event went out; made only when somebody waits (a stop). */
+  done: Deferred<void> | undefined;
+  /** Why it was stopped, for the `cancelled` payload. */
+  stopReason: string | undefined;
+
+  constructor(record: TaskRecord, spec: TaskStartSpec, now: number) {
+    super();
+    this.record = record;
+    this.spec = spec;
+    this.lastEventAt = now;
+  }
+
+  get taskId(): string {
+    return this.record.task_id;
+  }
 }
 
 /**
@@ -109,8 +113,10 @@ export class TaskRegistry {
   readonly store: TaskStore;
   readonly #options: Required<Omit<TaskEngineOptions, "store">>;
   readonly #live = new Map<string, LiveTask>();
-  readonly #sessionQueues = new Map<string, PQueue>();
-  #serverQueue: PQueue | undefined;
+  /** Per owner: its running tasks and its line. Dropped when idle, made again on demand. */
+  readonly #sessionLimits = new Map<string, Admission<LiveTask>>();
+  /** Across owners, when `maxRunning` is set: a task holds its session's place while it waits here. */
+  readonly #serverLimit: Admission<LiveTask> | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -120,6 +126,7 @@ export class TaskRegistry {
     this.store = store ?? new MemoryTaskStore();
     this.#options = { ...DEFAULTS, ...definedOnly(rest) };
     validateOptions(this.#options);
+    if (Number.isFinite(this.#options.maxRunning)) this.#serverLimit = new Admission(this.#options.maxRunning);
     const sweepEvery = Math.min(this.#options.ttlMs, 60_000);
     this.#sweepTimer = setInterval(() => void this.#sweep(), sweepEvery);
     this.#sweepTimer.unref();
@@ -149,16 +156,12 @@ export class TaskRegistry {
     if (this.#closing) {
       throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
     }
-    const PQueueClass = Queue ?? (await loadQueue());
-    if (!this.#serverQueue && Number.isFinite(this.#options.maxRunning)) {
-      this.#serverQueue = new PQueueClass({ concurrency: this.#options.maxRunning });
-    }
     const taskId = spec.taskId ?? newId();
     if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
       throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
     }
-    const waiting = this.#sessionQueues.get(spec.owner);
-    if (waiting && waiting.size >= this.#options.maxQueuedPerSession) throw queueFull(waiting, this.#options.maxQueuedPerSession);
+    const waiting = this.#sessionLimits.get(spec.owner);
+    if (waiting && waiting.waiting >= this.#options.maxQueuedPerSession) throw queueFull(waiting, this.#options.maxQueuedPerSession);
     const now = Date.now();
     const record: TaskRecord = {
       owner: spec.owner,
@@ -178,34 +181,22 @@ export class TaskRegistry {
     }
     // The checks above ran before an await: a shutdown, or other starts of this
     // session, may have come in meanwhile (and an idle queue may have been
-    // dropped). From here to queue.add nothing awaits.
-    const queue = this.#sessionQueue(PQueueClass, spec.owner);
-    if (this.#closing || queue.size >= this.#options.maxQueuedPerSession) {
+    // dropped). From here to admission nothing awaits.
+    const queue = this.#sessionLimit(spec.owner);
+    if (this.#closing || queue.waiting >= this.#options.maxQueuedPerSession) {
       await this.store.delete(spec.owner, taskId);
       if (this.#closing) {
         throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
       }
       throw queueFull(queue, this.#options.maxQueuedPerSession);
     }
-    const live: LiveTask = {
-      record,
-      spec,
-      controller: new AbortController(),
-      lastEventAt: now,
-      finished: false,
-      started: false,
-      done: deferred<void>(),
-    };
+    const live = new LiveTask(record, spec, now);
     this.#live.set(key(spec.owner, taskId), live);
     this.#ensureHeartbeat();
     void this.#emit(live, "created", null);
 
-    // No AbortSignal for p-queue: it would free the slot at once while the
-    // generator still runs its finally blocks. A task stopped while queued is
-    // finished by stop() and returns at once when its turn comes.
-    const work = () => this.#run(live);
-    const serverQueue = this.#serverQueue;
-    void queue.add(serverQueue ? () => serverQueue.add(work) : work);
+    // A task stopped while it waits is finished by stop() and returns at once when its turn comes.
+    if (queue.enter(live)) this.#admitted(live);
     return snapshot(record);
   }
 
@@ -277,40 +268,75 @@ export class TaskRegistry {
   async #stopLive(live: LiveTask, reason: string, graceMs: number): Promise<void> {
     if (live.finished) return;
     live.stopReason ??= reason;
-    live.controller.abort(new McpcError("TASK_STOPPED", `${reason}: task "${live.record.task_id}".`));
+    live.abort(new McpcError("TASK_STOPPED", `${reason}: task "${live.record.task_id}".`));
     if (!live.started) {
       this.#finish(live, { kind: "stopped" });
       return;
     }
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerMs(graceMs))));
+    live.done ??= deferred<void>();
     await Promise.race([live.done.promise, graceOver]);
     clearTimeout(timer);
     // A tool that ignores its signal past the grace period still ends, once, as cancelled.
     this.#finish(live, { kind: "stopped" });
   }
 
+  /** The task has its session's place; it runs now, or once the server has a place too. */
+  #admitted(live: LiveTask): void {
+    if (this.#serverLimit?.enter(live) === false) return;
+    void this.#run(live);
+  }
+
+  /**
+   * The task's generator ended (not when a stopped task was marked cancelled
+   * after the grace period: a tool that ignores its signal keeps its place
+   * until it really ends). Its places go to the next in line.
+   */
+  #release(live: LiveTask): void {
+    const server = this.#serverLimit;
+    if (server) {
+      const next = server.leave();
+      if (next) void this.#run(next);
+    }
+    const owner = live.record.owner;
+    const session = this.#sessionLimits.get(owner);
+    if (!session) return;
+    const next = session.leave();
+    if (next) this.#admitted(next);
+    else if (session.idle) this.#sessionLimits.delete(owner);
+  }
+
   async #run(live: LiveTask): Promise<void> {
-    if (live.finished) return;
+    if (live.finished) {
+      this.#release(live);
+      return;
+    }
     live.started = true;
-    const { signal } = live.controller;
     let outcome: DriveOutcome;
     try {
-      const generator = live.spec.run({ taskId: live.record.task_id, signal });
-      outcome = await driveGenerator(generator, signal, (value) => {
-        if (live.finished) return;
-        live.record.last_update = value;
-        const delivered = this.#emit(live, "update", value);
-        const saved = this.store.save(live.record);
-        if (!saved) return delivered;
-        return delivered ? Promise.all([delivered, saved]).then(() => undefined) : saved;
-      });
+      const generator = live.spec.run(live);
+      outcome = await driveGenerator(generator, live, this.#onYield, live);
     } catch (error) {
-      outcome = signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
+      outcome = live.aborted ? { kind: "stopped" } : { kind: "threw", error };
     }
-    if (signal.aborted) outcome = { kind: "stopped" };
-    this.#finish(live, outcome);
+    if (live.aborted) outcome = { kind: "stopped" };
+    try {
+      this.#finish(live, outcome);
+    } finally {
+      this.#release(live);
+    }
   }
+
+  /** One handler for every task's yields (the task comes as an argument): no closure per task. */
+  readonly #onYield = (live: LiveTask, value: unknown): void | Promise<void> => {
+    if (live.finished) return;
+    live.record.last_update = value;
+    const delivered = this.#emit(live, "update", value);
+    const saved = this.store.save(live.record);
+    if (!saved) return delivered;
+    return delivered ? Promise.all([delivered, saved]).then(() => undefined) : saved;
+  };
 
   #finish(live: LiveTask, outcome: DriveOutcome): void {
     if (live.finished) return;
@@ -337,13 +363,12 @@ export class TaskRegistry {
     }
     live.finished = true;
     this.#live.delete(key(record.owner, record.task_id));
-    this.#releaseQueue(record.owner);
     if (this.#live.size === 0) {
       clearInterval(this.#heartbeatTimer);
       this.#heartbeatTimer = undefined;
     }
     void Promise.resolve(this.store.save(record)).catch(() => undefined);
-    live.done.resolve();
+    live.done?.resolve();
   }
 
   /** `now`: the terminal event shares its clock reading with `finished_at`, so `updated_at === finished_at`. */
@@ -355,27 +380,13 @@ export class TaskRegistry {
     return live.spec.onEvent({ event, seq: record.seq, payload });
   }
 
-  #sessionQueue(PQueueClass: typeof PQueue, owner: string): PQueue {
-    let queue = this.#sessionQueues.get(owner);
-    if (!queue) {
-      queue = new PQueueClass({ concurrency: this.#options.maxRunningPerSession });
-      this.#sessionQueues.set(owner, queue);
+  #sessionLimit(owner: string): Admission<LiveTask> {
+    let limit = this.#sessionLimits.get(owner);
+    if (!limit) {
+      limit = new Admission(this.#options.maxRunningPerSession);
+      this.#sessionLimits.set(owner, limit);
     }
-    return queue;
-  }
-
-  #releaseQueue(owner: string): void {
-    const queue = this.#sessionQueues.get(owner);
-    // The finishing task still counts as pending until p-queue sees its promise
-    // settle, a few microtasks from now: drop the queue once it is really idle.
-    // An idle queue is recreated on demand.
-    if (queue && queue.size === 0 && queue.pending <= 1) {
-      void queue.onIdle().then(() => {
-        if (queue.size === 0 && queue.pending === 0 && this.#sessionQueues.get(owner) === queue) {
-          this.#sessionQueues.delete(owner);
-        }
-      });
-    }
+    return limit;
   }
 
   #ensureHeartbeat(): void {
@@ -407,10 +418,10 @@ function key(owner: string, taskId: string): string {
   return `${owner}\u0000${taskId}`;
 }
 
-function queueFull(queue: PQueue, limit: number): McpcError {
+function queueFull(queue: Admission<LiveTask>, limit: number): McpcError {
   return new McpcError(
     "TASK_LIMIT",
-    `Too many tasks in this session: ${queue.pending} running and ${queue.size} queued ` +
+    `Too many tasks in this session: ${queue.running} running and ${queue.waiting} queued ` +
       `(limit ${limit} queued). Wait for some to finish, or stop them.`,
   );
 }

@@ -12,10 +12,25 @@ describe("driveGenerator", () => {
         return { three: 3 };
       })(),
       new AbortController().signal,
-      (value) => void seen.push(value),
+      (_context, value) => void seen.push(value),
     );
     expect(seen).toEqual([1, "two"]);
     expect(outcome).toEqual({ kind: "returned", value: { three: 3 } });
+  });
+
+  it("hands onYield the caller's context with each value (one shared handler for many generators)", async () => {
+    const seen: Array<[string, unknown]> = [];
+    const record = (who: string, value: unknown) => void seen.push([who, value]);
+    const gen = async function* () {
+      yield 1;
+      yield 2;
+    };
+    await Promise.all([
+      driveGenerator(gen(), new AbortController().signal, record, "a"),
+      driveGenerator(gen(), new AbortController().signal, record, "b"),
+    ]);
+    expect(seen.filter(([who]) => who === "a").map(([, v]) => v)).toEqual([1, 2]);
+    expect(seen.filter(([who]) => who === "b").map(([, v]) => v)).toEqual([1, 2]);
   });
 
   it("reports what the generator threw", async () => {
@@ -69,7 +84,7 @@ describe("driveGenerator", () => {
         }
       })(),
       controller.signal,
-      (value) => void seen.push(value),
+      (_context, value) => void seen.push(value),
     );
     expect(outcome).toEqual({ kind: "stopped" });
     expect(seen).toEqual(["before"]);

@@ -1,0 +1,64 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { EmptyResultSchema, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallSession } from "./callSession.js";
+import { ProgressCounter, type ProgressParams } from "./progress.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** A send that fails on a closed transport changes nothing for the task: one shared handler, not a closure per event. */
+function ignore(): void {}
+
+/**
+ * The `notifications/progress` of one call, when it has a `progressToken`; the
+ * caller awaits {@link barrier} before answering. It is the call's progress
+ * counter itself (a subclass, not a second object): at thousands of open calls
+ * every object per call counts.
+ */
+export class CallProgress extends ProgressCounter {
+  protected readonly session: CallSession;
+  protected readonly extra: Extra;
+  readonly #hasToken: boolean;
+  /** Sent with every notification of this call: made once, not per event. */
+  readonly #options: { relatedRequestId: string | number };
+
+  constructor(session: CallSession, extra: Extra) {
+    const token = extra._meta?.progressToken;
+    super(token);
+    this.session = session;
+    this.extra = extra;
+    this.#hasToken = token !== undefined;
+    this.#options = { relatedRequestId: extra.requestId };
+  }
+
+  /** Sends one update's progress; the promise settles once the transport took it (backpressure). */
+  update(value: unknown): Promise<void> | undefined {
+    return this.#hasToken ? this.#send(this.next(value)) : undefined;
+  }
+
+  /** Sends a heartbeat's progress: the last message, a little further on. */
+  beat(): void {
+    if (this.#hasToken) void this.#send(this.heartbeat());
+  }
+
+  /**
+   * Makes sure the client has read every progress notification before the answer:
+   * the SDK client drops those that share a read with the response
+   * (typescript-sdk#2580). A client answers a ping only after reading what came before it.
+   */
+  async barrier(): Promise<void> {
+    if (this.count === 0 || this.extra.signal.aborted) return;
+    const timeout = this.session.runtime.options.pingBarrierTimeoutMs ?? 5_000;
+    try {
+      // On the call's own stream (relatedRequestId), behind its progress notifications.
+      await this.session.server.request({ method: "ping" }, EmptyResultSchema, { timeout, relatedRequestId: this.extra.requestId });
+    } catch {
+      // A client that cannot answer pings still gets its answer.
+    }
+  }
+
+  #send(params: ProgressParams): Promise<void> {
+    return this.session.transport
+      .sendDirect({ jsonrpc: "2.0", method: "notifications/progress", params: params as unknown as Record<string, unknown> }, this.#options)
+      .catch(ignore);
+  }
+}
