@@ -11,6 +11,10 @@
  *   the messages that follow it in the same turn are joined and written once,
  *   at the end of the turn (`setImmediate`), or as soon as a pipe's worth
  *   (64 KiB) has gathered, instead of one `write` (and one libuv request) each.
+ * - **No long holds.** A turn that keeps producing (a thousand timers firing at
+ *   once, a tight loop of yields) also writes what it gathered once the oldest
+ *   of it has waited 1 ms: the client, on another core, reads and works while
+ *   the server is still producing, instead of waiting for the whole burst.
  * - **Backpressure without pile-ups.** While the real stdout is full, `write`
  *   returns false and the messages wait here in order; every caller waiting for
  *   `'drain'` is kept in one array and released together. (Waiting on the real
@@ -28,6 +32,10 @@ export interface RawOutput {
 
 /** Gathered bytes (UTF-16 units, near enough) after which a write goes out without waiting for the tick. */
 const FLUSH_AT = 64 * 1024;
+/** How long the oldest gathered message may wait for the end of a busy turn, ms. */
+const MAX_DELAY_MS = 1;
+/** The clock is read once per this many gathered messages, not per message. */
+const CLOCK_EVERY = 16;
 
 export class CoalescingWriter {
   readonly #out: RawOutput;
@@ -38,10 +46,14 @@ export class CoalescingWriter {
   #blocked = false;
   #drainWaiters: Array<() => void> = [];
   readonly #flushAt: number;
+  readonly #maxDelayMs: number;
+  /** When the first message now gathered was written (read lazily, see CLOCK_EVERY). */
+  #since = 0;
 
-  constructor(out: RawOutput, options: { flushAt?: number } = {}) {
+  constructor(out: RawOutput, options: { flushAt?: number; maxDelayMs?: number } = {}) {
     this.#out = out;
     this.#flushAt = options.flushAt ?? FLUSH_AT;
+    this.#maxDelayMs = options.maxDelayMs ?? MAX_DELAY_MS;
   }
 
   /**
@@ -56,10 +68,12 @@ export class CoalescingWriter {
       this.#writeRaw(chunk);
       return !this.#blocked;
     }
-    this.#pending.push(chunk);
+    const gathered = this.#pending.push(chunk);
     this.#pendingSize += chunk.length;
     if (this.#blocked) return false;
+    if (gathered === 1) this.#since = performance.now();
     if (this.#pendingSize >= this.#flushAt) this.#writeOut();
+    else if (gathered % CLOCK_EVERY === 0 && performance.now() - this.#since >= this.#maxDelayMs) this.#writeOut();
     return !this.#blocked;
   }
 
