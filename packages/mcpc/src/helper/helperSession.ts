@@ -6,6 +6,7 @@ import type { CallRuntime, CallSession } from "../runtime/callSession.js";
 import { wireMessageFor, type LegacySession } from "../runtime/legacyDialect.js";
 import type { Logger, LogLevel } from "../runtime/logger.js";
 import { HelperTransport } from "./helperTransport.js";
+import { PingBarrier } from "../runtime/pingBarrier.js";
 
 /**
  * One connection of a plain SDK server with the helper attached: what the
@@ -19,6 +20,7 @@ export class HelperSession implements CallSession {
   readonly transport: HelperTransport;
   legacy: LegacySession | undefined;
   readonly supportsForgedResponses: boolean;
+  readonly pingBarrier: PingBarrier | undefined;
   readonly #logger: Logger;
 
   constructor(runtime: CallRuntime, server: Server, inner: Transport, logger: Logger, onClosed: (session: HelperSession) => void) {
@@ -29,6 +31,8 @@ export class HelperSession implements CallSession {
     this.owner = this.id;
     // Streamable HTTP (it has handleRequest) cannot carry a response that answers no request.
     this.supportsForgedResponses = typeof (inner as { handleRequest?: unknown }).handleRequest !== "function";
+    // One stream (anything but Streamable HTTP): calls ending together share one barrier ping.
+    this.pingBarrier = this.supportsForgedResponses ? new PingBarrier(server, () => runtime.options.pingBarrierTimeoutMs ?? 5_000) : undefined;
     this.transport = new HelperTransport(inner, this, () => onClosed(this), (error) =>
       logger("warning", `unreadable input from the client: ${error.message}`),
     );

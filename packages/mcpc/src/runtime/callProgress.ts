@@ -18,8 +18,8 @@ export class CallProgress extends ProgressCounter {
   protected readonly session: CallSession;
   protected readonly extra: Extra;
   readonly #hasToken: boolean;
-  /** Sent with every notification of this call: made once, not per event. */
-  readonly #options: { relatedRequestId: string | number };
+  /** Sent with every notification of this call, made once; none on a one-stream connection, where it routes nothing. */
+  readonly #options: { relatedRequestId: string | number } | undefined;
 
   constructor(session: CallSession, extra: Extra) {
     const token = extra._meta?.progressToken;
@@ -27,7 +27,7 @@ export class CallProgress extends ProgressCounter {
     this.session = session;
     this.extra = extra;
     this.#hasToken = token !== undefined;
-    this.#options = { relatedRequestId: extra.requestId };
+    this.#options = session.pingBarrier ? undefined : { relatedRequestId: extra.requestId };
   }
 
   /** Sends one update's progress; the promise settles once the transport took it (backpressure). */
@@ -47,6 +47,8 @@ export class CallProgress extends ProgressCounter {
    */
   async barrier(): Promise<void> {
     if (this.count === 0 || this.extra.signal.aborted) return;
+    const shared = this.session.pingBarrier;
+    if (shared) return shared.wait();
     const timeout = this.session.runtime.options.pingBarrierTimeoutMs ?? 5_000;
     try {
       // On the call's own stream (relatedRequestId), behind its progress notifications.

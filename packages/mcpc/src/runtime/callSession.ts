@@ -4,6 +4,7 @@ import type { TaskRegistry } from "../tasks/taskRegistry.js";
 import type { LegacySession } from "./legacyDialect.js";
 import type { LogLevel } from "./logger.js";
 import type { EmitOptions, RuntimeOptions } from "./runtime.js";
+import type { PingBarrier } from "./pingBarrier.js";
 import type { SessionTransport } from "./sessionTransport.js";
 
 /**
@@ -38,6 +39,8 @@ export interface CallSession {
   readonly supportsForgedResponses: boolean;
   readonly transport: SessionTransport;
   readonly server: Server;
+  /** Set where the connection is one stream (not Streamable HTTP): calls ending together share one barrier ping. */
+  readonly pingBarrier?: PingBarrier;
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void;
   /** Sees each task event of a task this session started (`created` … terminal), so its close policy can act on them. */
   trackTask?(taskId: string, event: string): void;

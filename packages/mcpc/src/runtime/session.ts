@@ -1,4 +1,5 @@
 import { newId } from "../util/ids.js";
+import { PingBarrier } from "./pingBarrier.js";
 import { deferred, type Deferred } from "../util/deferred.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -47,7 +48,7 @@ export class Session {
   readonly runtime: McpcRuntime;
   readonly server: Server;
   readonly transport: SessionTransport;
-  /** Calls not yet answered, so shutdown can wait for their answers. */
+  readonly pingBarrier: PingBarrier | undefined;
   /** Calls not answered yet; {@link drain} waits for them. A count, not a set of promises: nothing held per call. */
   #calls = 0;
   #drained: Deferred<void> | undefined;
@@ -89,6 +90,9 @@ export class Session {
       },
     );
     this.server.onerror = (error) => runtime.logger("warning", `session ${this.id}: ${error.message}`);
+    // Streamable HTTP has a stream per call, so a ping orders nothing across calls there.
+    this.pingBarrier =
+      this.transportKind === "streamable-http" ? undefined : new PingBarrier(this.server, () => runtime.options.pingBarrierTimeoutMs ?? 5_000);
     this.server.onclose = () => this.#markClosed();
     this.#registerHandlers();
   }

@@ -73,6 +73,34 @@ describe("our client against a plain SDK server (no MCPC)", () => {
   });
 });
 
+describe("the synchronous fallback's barrier on the wire", () => {
+  it("answers each call only after a ping written after its last progress; calls ending together share a ping", async () => {
+    const raw = new RawProcess(SERVER);
+    cleanups.push(() => raw.kill());
+    raw.send(INITIALIZE(1, false));
+    await raw.waitFor((m) => m.id === 1);
+    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    const calls = 50;
+    // One write: the calls start, and end, together.
+    raw.send(
+      Array.from({ length: calls }, (_, i) =>
+        JSON.stringify({ jsonrpc: "2.0", id: 100 + i, method: "tools/call", params: { name: "count", arguments: { n: 3, delayMs: 20 }, _meta: { progressToken: `p${i}` } } }),
+      ).join("\n"),
+    );
+    for (let i = 0; i < calls; i++) await raw.waitFor((m) => m.id === 100 + i);
+    const messages = raw.lines.map((line) => JSON.parse(line) as { id?: number; method?: string; params?: { progressToken?: string } });
+    const pings = messages.flatMap((m, at) => (m.method === "ping" ? [at] : []));
+    for (let i = 0; i < calls; i++) {
+      const lastProgress = messages.findLastIndex((m) => m.params?.progressToken === `p${i}`);
+      const answer = messages.findIndex((m) => m.id === 100 + i && m.method === undefined);
+      expect(messages.filter((m) => m.params?.progressToken === `p${i}`)).toHaveLength(3);
+      expect(pings.some((at) => at > lastProgress && at < answer)).toBe(true);
+    }
+    expect(pings.length).toBeGreaterThan(0);
+    expect(pings.length).toBeLessThanOrEqual(calls / 5);
+  });
+});
+
 describe("the native dialect on the wire", () => {
   it("writes the created answer before the task's first event, even for a tool that yields at once", async () => {
     const raw = new RawProcess(SERVER);
