@@ -27,11 +27,21 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * Answers one `tools/call`: picks the rung of the delivery ladder (DESIGN §4)
  * for this caller and this tool, and runs the tool on it.
  */
-export async function callTool(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
+export function callTool(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
+  // Not an async function: the rung's own promise is the answer, with no second promise
+  // (and its resolution job) wrapped around it for every call in flight.
+  try {
+    return answerCall(session, request, extra);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+function answerCall(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
   const { runtime } = session;
   const { name } = request.params;
   // The legacy handshake tools are answered but never listed.
-  if (isLegacyHandshakeTool(name)) return answerHandshake(session, name, request.params.arguments ?? {});
+  if (isLegacyHandshakeTool(name)) return Promise.resolve(answerHandshake(session, name, request.params.arguments ?? {}));
   const tool = runtime.tools.get(name);
   if (!tool) {
     const known = [...runtime.tools.keys()].join(", ") || "none";
@@ -43,7 +53,7 @@ export async function callTool(session: Session, request: CallToolRequest, extra
   // Legacy call tags travel in the arguments: out before validation.
   const legacy = readLegacyCall(session, request.params.arguments ?? {});
   const parsed = parseArguments(tool, legacy.args);
-  if (!parsed.ok) return errorResult(parsed.message);
+  if (!parsed.ok) return Promise.resolve(errorResult(parsed.message));
   const args = parsed.value;
 
   switch (tool.kind) {

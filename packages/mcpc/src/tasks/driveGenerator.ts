@@ -13,30 +13,50 @@ export type DriveOutcome =
   | { kind: "stopped" };
 
 /**
- * `context` is handed to `onYield` with each value, so a caller running many
- * generators can pass one shared function instead of a closure per generator.
+ * `context` is handed to `onYield` (and `onEnd`) with each call, so a caller
+ * running many generators passes shared functions instead of closures per
+ * generator; `onEnd` hears the outcome from inside this loop, so such a caller
+ * need not keep a frame of its own waiting for it.
+ *
+ * If delivering a value fails (`onYield` throws or its promise rejects), the
+ * generator is finished (its `finally` blocks run) and the outcome is `threw`.
  */
 export async function driveGenerator<C = undefined>(
   generator: AsyncGenerator<unknown, unknown, undefined>,
   signal: { readonly aborted: boolean },
   onYield: (context: C, value: unknown) => void | Promise<void>,
   context?: C,
+  onEnd?: (context: C, outcome: DriveOutcome) => void,
 ): Promise<DriveOutcome> {
+  let outcome: DriveOutcome;
   for (;;) {
     let step: IteratorResult<unknown, unknown>;
     try {
       step = await generator.next();
     } catch (error) {
-      return signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
+      outcome = signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
+      break;
     }
     if (signal.aborted) {
       if (!step.done) await finishGenerator(generator);
-      return { kind: "stopped" };
+      outcome = { kind: "stopped" };
+      break;
     }
-    if (step.done) return { kind: "returned", value: step.value };
-    const pending = onYield(context as C, step.value);
-    if (pending) await pending;
+    if (step.done) {
+      outcome = { kind: "returned", value: step.value };
+      break;
+    }
+    try {
+      const pending = onYield(context as C, step.value);
+      if (pending) await pending;
+    } catch (error) {
+      await finishGenerator(generator);
+      outcome = signal.aborted ? { kind: "stopped" } : { kind: "threw", error };
+      break;
+    }
   }
+  onEnd?.(context as C, outcome);
+  return outcome;
 }
 
 /** Resumes a suspended generator with `return()`, so its `finally` blocks run; errors there are the tool's own. */

@@ -112,7 +112,9 @@ class LiveTask extends TaskControl implements TaskRunControls {
 export class TaskRegistry {
   readonly store: TaskStore;
   readonly #options: Required<Omit<TaskEngineOptions, "store">>;
-  readonly #live = new Map<string, LiveTask>();
+  /** Live tasks by owner, then id (nested, not one map under "owner + id": that key is a second string per task). */
+  readonly #live = new Map<string, Map<string, LiveTask>>();
+  #liveCount = 0;
   /** Per owner: its running tasks and its line. Dropped when idle, made again on demand. */
   readonly #sessionLimits = new Map<string, Admission<LiveTask>>();
   /** Across owners, when `maxRunning` is set: a task holds its session's place while it waits here. */
@@ -134,7 +136,7 @@ export class TaskRegistry {
 
   /** Tasks not yet terminal, across all sessions. */
   get liveCount(): number {
-    return this.#live.size;
+    return this.#liveCount;
   }
 
   /** The configured shutdown deadline (ms), validated. */
@@ -191,7 +193,10 @@ export class TaskRegistry {
       throw queueFull(queue, this.#options.maxQueuedPerSession);
     }
     const live = new LiveTask(record, spec, now);
-    this.#live.set(key(spec.owner, taskId), live);
+    let owned = this.#live.get(spec.owner);
+    if (!owned) this.#live.set(spec.owner, (owned = new Map()));
+    owned.set(taskId, live);
+    this.#liveCount++;
     this.#ensureHeartbeat();
     void this.#emit(live, "created", null);
 
@@ -223,7 +228,7 @@ export class TaskRegistry {
    * @throws McpcError `UNKNOWN_TASK`
    */
   async stop(owner: string, taskId: string, reason = STOPPED_REASON): Promise<{ task: TaskSnapshot; stopped: boolean }> {
-    const live = this.#live.get(key(owner, taskId));
+    const live = this.#live.get(owner)?.get(taskId);
     if (!live) return { task: await this.get(owner, taskId), stopped: false };
     await this.#stopLive(live, reason, this.#options.stopGraceMs);
     return { task: snapshot(live.record), stopped: true };
@@ -234,7 +239,7 @@ export class TaskRegistry {
    * @throws McpcError `UNKNOWN_TASK`, or `INVALID_STATE` when the task is still running.
    */
   async cleanup(owner: string, taskId: string): Promise<void> {
-    if (this.#live.has(key(owner, taskId))) {
+    if (this.#live.get(owner)?.has(taskId)) {
       throw new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
     }
     if (!(await this.store.delete(owner, taskId))) throw unknownTask(taskId);
@@ -242,7 +247,7 @@ export class TaskRegistry {
 
   /** Stops every live task of one owner (a closed session), each ending `cancelled`. */
   async stopOwner(owner: string, reason: string): Promise<void> {
-    const mine = [...this.#live.values()].filter((live) => live.record.owner === owner);
+    const mine = [...(this.#live.get(owner)?.values() ?? [])];
     await Promise.all(mine.map((live) => this.#stopLive(live, reason, this.#options.stopGraceMs)));
   }
 
@@ -253,7 +258,7 @@ export class TaskRegistry {
   async shutdown(reason = "Server shutting down", deadlineMs = this.#options.shutdownDeadlineMs): Promise<void> {
     this.#closing = true;
     const grace = Math.min(this.#options.stopGraceMs, deadlineMs);
-    await Promise.all([...this.#live.values()].map((live) => this.#stopLive(live, reason, grace)));
+    await Promise.all([...this.#allLive()].map((live) => this.#stopLive(live, reason, grace)));
     this.close();
   }
 
@@ -285,7 +290,7 @@ export class TaskRegistry {
   /** The task has its session's place; it runs now, or once the server has a place too. */
   #admitted(live: LiveTask): void {
     if (this.#serverLimit?.enter(live) === false) return;
-    void this.#run(live);
+    this.#run(live);
   }
 
   /**
@@ -297,7 +302,7 @@ export class TaskRegistry {
     const server = this.#serverLimit;
     if (server) {
       const next = server.leave();
-      if (next) void this.#run(next);
+      if (next) this.#run(next);
     }
     const owner = live.record.owner;
     const session = this.#sessionLimits.get(owner);
@@ -307,26 +312,33 @@ export class TaskRegistry {
     else if (session.idle) this.#sessionLimits.delete(owner);
   }
 
-  async #run(live: LiveTask): Promise<void> {
+  /** Makes the task's generator and drives it; {@link #driven} hears how it ended (no frame of ours waits meanwhile). */
+  #run(live: LiveTask): void {
     if (live.finished) {
-      this.#release(live);
+      // Stopped while it waited. Released on a later tick, not from here: a line of
+      // thousands of stopped tasks would otherwise hand places on recursively.
+      queueMicrotask(() => this.#release(live));
       return;
     }
     live.started = true;
-    let outcome: DriveOutcome;
+    let generator: AsyncGenerator<unknown, unknown, undefined>;
     try {
-      const generator = live.spec.run(live);
-      outcome = await driveGenerator(generator, live, this.#onYield, live);
+      generator = live.spec.run(live);
     } catch (error) {
-      outcome = live.aborted ? { kind: "stopped" } : { kind: "threw", error };
+      this.#driven(live, { kind: "threw", error });
+      return;
     }
-    if (live.aborted) outcome = { kind: "stopped" };
+    void driveGenerator(generator, live, this.#onYield, live, this.#driven);
+  }
+
+  /** The generator ended: the task's terminal event, then its places go to the next in line. */
+  readonly #driven = (live: LiveTask, outcome: DriveOutcome): void => {
     try {
-      this.#finish(live, outcome);
+      this.#finish(live, live.aborted ? { kind: "stopped" } : outcome);
     } finally {
       this.#release(live);
     }
-  }
+  };
 
   /** One handler for every task's yields (the task comes as an argument): no closure per task. */
   readonly #onYield = (live: LiveTask, value: unknown): void | Promise<void> => {
@@ -362,8 +374,12 @@ export class TaskRegistry {
         break;
     }
     live.finished = true;
-    this.#live.delete(key(record.owner, record.task_id));
-    if (this.#live.size === 0) {
+    const owned = this.#live.get(record.owner);
+    if (owned?.delete(record.task_id)) {
+      this.#liveCount--;
+      if (owned.size === 0) this.#live.delete(record.owner);
+    }
+    if (this.#liveCount === 0) {
       clearInterval(this.#heartbeatTimer);
       this.#heartbeatTimer = undefined;
     }
@@ -389,13 +405,17 @@ export class TaskRegistry {
     return limit;
   }
 
+  *#allLive(): IterableIterator<LiveTask> {
+    for (const owned of this.#live.values()) yield* owned.values();
+  }
+
   #ensureHeartbeat(): void {
     if (this.#heartbeatTimer) return;
     const every = this.#options.heartbeatMs;
     // One sweep for all tasks (never a timer per event): a silent task hears one within [every, 1.5 × every].
     this.#heartbeatTimer = setInterval(() => {
       const now = Date.now();
-      for (const live of this.#live.values()) {
+      for (const live of this.#allLive()) {
         if (now - live.lastEventAt >= every && !live.finished) {
           live.lastEventAt = now;
           live.spec.onHeartbeat?.(live.record.seq);
@@ -414,9 +434,6 @@ export class TaskRegistry {
   }
 }
 
-function key(owner: string, taskId: string): string {
-  return `${owner}\u0000${taskId}`;
-}
 
 function queueFull(queue: Admission<LiveTask>, limit: number): McpcError {
   return new McpcError(

@@ -33,6 +33,31 @@ describe("driveGenerator", () => {
     expect(seen.filter(([who]) => who === "b").map(([, v]) => v)).toEqual([1, 2]);
   });
 
+  it("finishes the generator and reports threw when delivering a value fails, and tells onEnd the outcome", async () => {
+    let finallyRan = false;
+    const ended: unknown[] = [];
+    const failure = new Error("the store is down");
+    const outcome = await driveGenerator(
+      (async function* () {
+        try {
+          yield 1;
+          yield 2;
+        } finally {
+          finallyRan = true;
+        }
+      })(),
+      new AbortController().signal,
+      () => {
+        throw failure;
+      },
+      "ctx",
+      (context, end) => ended.push([context, end]),
+    );
+    expect(outcome).toEqual({ kind: "threw", error: failure });
+    expect(finallyRan).toBe(true);
+    expect(ended).toEqual([["ctx", { kind: "threw", error: failure }]]);
+  });
+
   it("reports what the generator threw", async () => {
     const boom = new Error("boom");
     const outcome = await driveGenerator(

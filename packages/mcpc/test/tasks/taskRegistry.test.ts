@@ -385,6 +385,29 @@ describe("TaskRegistry stop", () => {
     expect(t.events).toHaveLength(2);
   });
 
+  it("hands a place on past thousands of tasks stopped in line, then runs the next live one", async () => {
+    const registry = makeRegistry({ maxRunningPerSession: 1 });
+    const g = testGate();
+    await registry.start(spec(tracker(), waiting(g)));
+    const queued: string[] = [];
+    for (let i = 0; i < 9_000; i++) queued.push((await registry.start(spec(tracker(), waiting(testGate())))).task_id);
+    const last = tracker();
+    let lastRan = false;
+    await registry.start(
+      spec(last, () => {
+        lastRan = true;
+        return (async function* () {
+          yield "ran";
+        })();
+      }),
+    );
+    await Promise.all(queued.map((id) => registry.stop("s1", id)));
+    g.open();
+    await last.ended();
+    expect(lastRan).toBe(true);
+    expect(last.events.map((e) => e.event)).toEqual(["created", "update", "complete"]);
+  });
+
   it("stop() of a queued task cancels it without ever running its generator", async () => {
     const registry = makeRegistry({ maxRunningPerSession: 1 });
     const first = tracker();
