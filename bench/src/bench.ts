@@ -489,7 +489,7 @@ export function renderReport(result: BenchResult, command: string): string {
   lines.push(
     "- Every measurement spawns a fresh server (`node dist/servers/<name>.js`, compiled by `tsc`, so no tsx start-up) and kills it afterwards.",
     "- 1b: one `stream(n, 0)` call through the SDK `Client` with an `onprogress` callback (so a `progressToken`); mcpc answers it with its synchronous fallback. Events/s = updates received / (call → answer). Lost = n − received (the SDK client drops progress that shares a read with the response, typescript-sdk#2580).",
-    "- 1c: the same call written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = Δ(utime + stime) of the child from `/proc/<pid>/stat` during the call, divided by n (tick resolution 1/CLK_TCK s).",
+    "- 1c: the same call written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = the child's time on a CPU during the call (the sum over its threads of `/proc/<pid>/task/<tid>/schedstat`, in nanoseconds; 10 ms ticks from `/proc/<pid>/stat` where that is missing), divided by n.",
     "- 2: `stream(3,000, 1)`: each update carries `performance.timeOrigin + performance.now()` from the server; lag = receipt time − that. Drift-corrected pacing (~1,000 events/s).",
     "- 3: K concurrent `stream(n, 100)` calls through one SDK `Client`; peak RSS = VmHWM of the child from `/proc/<pid>/status`; lag as in 2.",
     "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe; the servers take turns spawn by spawn (A B C D, B C D A, …); median per server per round.",
