@@ -239,10 +239,9 @@ export const bareDriver: Driver = {
 // ---------------------------------------------------------------------------
 // (a) mcpc through our own client in MCPC mode (`McpcClient` from `mcpc/client`).
 //
-// TODO(issue 3, figure 1a): `McpcClient` is being written in parallel. This driver loads
-// `mcpc/client` at run time and is skipped (with a message) while the module does not exist;
-// once it does, the mcpc rows "through our client" appear without touching the figures. The
-// shape below follows the announced API; check it against the real one when it lands.
+// Loaded at run time, so a build without `mcpc/client` still runs every other figure
+// (the mcpc rows "through our client" are then skipped with a message). The shapes
+// below are the part of its API this driver uses.
 
 interface McpcEventLike {
   event?: string;

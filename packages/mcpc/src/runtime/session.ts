@@ -112,8 +112,13 @@ export class Session {
     return this.transportKind !== "streamable-http";
   }
 
-  /** Records a task this session started (its `created`), or forgets it (its terminal event). */
+  /**
+   * Records a task this session started (its `created`), or forgets it (its terminal event).
+   * Only where the session shares its owner with others (an authenticated principal):
+   * a session that owns its tasks finds them all in the engine (see {@link stopTasks}).
+   */
   trackTask(taskId: string, event: string): void {
+    if (this.owner === this.id) return;
     if (event === "created") this.liveTasks.add(taskId);
     else if (TERMINAL_EVENTS.has(event)) this.liveTasks.delete(taskId);
   }

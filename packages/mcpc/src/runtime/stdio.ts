@@ -15,8 +15,8 @@ export interface StdioOptions {
  * Serves the runtime on this process's stdin/stdout as one session.
  *
  * stdout belongs to the protocol: the SDK transport gets its own handle on the
- * real `write` (through a {@link CoalescingWriter}, which joins the messages of
- * one tick into one write), and everyone else's `process.stdout.write` (so `console.log`
+ * real `write` (through a {@link CoalescingWriter}: the first message of a turn
+ * at once, the rest of the turn joined into one write), and everyone else's `process.stdout.write` (so `console.log`
  * in tool code too) is diverted to stderr. SIGINT, SIGTERM and stdin's end
  * shut the server down gracefully: running tasks are stopped within the
  * deadline and their terminal events written before the process exits.
@@ -24,7 +24,7 @@ export interface StdioOptions {
 export async function serveStdio(runtime: McpcRuntime, options: StdioOptions = {}): Promise<{ closed: Promise<void> }> {
   const stdout = process.stdout;
   const realWrite = stdout.write.bind(stdout) as (chunk: string | Uint8Array, callback?: (error?: Error | null) => void) => boolean;
-  // The SDK transport writes through a coalescing writer: one real write per tick, same backpressure contract.
+  // The SDK transport writes through a coalescing writer: few real writes per turn, same backpressure contract.
   const writer = new CoalescingWriter({
     write: (chunk, callback) => realWrite(chunk, callback),
     once: (event, listener) => stdout.once(event, listener),
