@@ -63,9 +63,10 @@ export class CoalescingWriter {
   write(chunk: string): boolean {
     if (!this.#blocked && !this.#scheduled) {
       // Nothing is gathered (it is written at the end of every turn): no order to keep.
+      // The write before the timer: a lone event waits for nothing, not even that call.
       this.#scheduled = true;
-      setImmediate(this.#onTick);
       this.#writeRaw(chunk);
+      setImmediate(this.#onTick);
       return !this.#blocked;
     }
     const gathered = this.#pending.push(chunk);
