@@ -1,11 +1,7 @@
 // Bundles the library's JavaScript (tsc still writes the .d.ts files): one file
 // per public entry plus shared chunks, instead of ~60 modules for Node to
 // resolve and compile at every cold start. Dependencies stay external.
-import { rmSync } from "node:fs";
 import { build } from "esbuild";
-
-// Chunk names carry a content hash: without this, every rebuild would leave the old ones behind.
-rmSync("dist/chunks", { recursive: true, force: true });
 
 await build({
   entryPoints: ["src/index.ts", "src/client/index.ts", "src/runtime/http/index.ts", "src/helper/index.ts", "src/cli/main.ts"],
