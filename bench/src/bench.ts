@@ -464,14 +464,19 @@ export function renderReport(result: BenchResult, command: string): string {
   target("cold start ≤ 1.1× raw SDK", cold, cold <= 1.1, `${fmt(cold, 2)}×`);
   const echoRatio = r("echo.cps");
   target("sequential echo ≥ 0.95× raw SDK", echoRatio, echoRatio >= 0.95, `${fmt(echoRatio, 2)}×`);
-  const beaten = present
+  // mcpc against fastmcp, figure by figure (median of per-round ratios): a ratio that rounds to 1.00 is a tie, not a win.
+  const versus = present
     .filter((m) => m.better !== "zero" && result.samples[m.key]?.fastmcp && result.samples[m.key]?.mcpc)
-    .filter((m) => {
+    .map((m) => {
       const x = ratioOf(result, m.key, "mcpc", "fastmcp");
-      return m.better === "higher" ? x < 1 : x > 1;
-    })
-    .map((m) => `${m.label} (${fmt(ratioOf(result, m.key, "mcpc", "fastmcp"), 2)}× fastmcp)`);
-  target("fastmcp beaten on every figure (mcpc via the SDK Client)", beaten.length, beaten.length === 0, beaten.length === 0 ? "all" : `not on: ${beaten.join("; ")}`);
+      const tie = Math.abs(x - 1) < 0.005;
+      const won = !tie && (m.better === "higher" ? x > 1 : x < 1);
+      return { text: `${m.label} (${fmt(x, 2)}× fastmcp)`, tie, won };
+    });
+  const lostTo = versus.filter((v) => !v.won && !v.tie).map((v) => v.text);
+  const tied = versus.filter((v) => v.tie).map((v) => v.text);
+  const standing = [lostTo.length > 0 ? `not on: ${lostTo.join("; ")}` : "", tied.length > 0 ? `tied on: ${tied.join("; ")}` : ""].filter(Boolean).join("; ");
+  target("fastmcp beaten on every figure (mcpc via the SDK Client)", lostTo.length + tied.length, lostTo.length + tied.length === 0, standing || `all ${versus.length}`);
   lines.push("");
 
   lines.push("## Events lost, all rounds", "");
