@@ -48,6 +48,8 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     const { signal } = this.extra;
     await toWireError(registry.start(this));
     signal.addEventListener("abort", this, { once: true });
+    // Cancelled while the task was being registered: the event has passed, so stop it now.
+    if (signal.aborted) this.handleEvent();
     const end = await this.ended;
     signal.removeEventListener("abort", this);
     await this.barrier();
