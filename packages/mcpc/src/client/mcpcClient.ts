@@ -82,6 +82,8 @@ export class McpcClient {
   readonly #probeLegacy: boolean;
   /** Set when the server answered a legacy handshake. */
   #legacy: LegacyServer | undefined;
+  /** The SDK client reads through our transport (set by {@link wrapStreams}): it delivers calls' progress. */
+  #wrapped = false;
   /** Handles of calls not answered yet, by handle id: their progress notifications become `update`s. */
   readonly #callsInFlight = new Map<string, TaskHandle>();
   /** Our session id in legacy call tags (the dialect lets the client choose it). */
@@ -126,6 +128,7 @@ export class McpcClient {
 
   /** Python `wrap_streams`: the transport to connect the SDK client through yourself (then call {@link initMcpc}). */
   wrapStreams(transport: Transport): Transport {
+    this.#wrapped = true;
     return new McpcClientTransport(transport, {
       onMcpcMessage: (message) => this.#onMessage(message),
       onTaggedAnswer: (taskId, result) => this.#onTaggedAnswer(taskId, result),
@@ -199,13 +202,18 @@ export class McpcClient {
     const request = {
       name,
       arguments: legacyTag ? { ...args, [legacyTag]: buildLegacyTag(legacyTag, this.#legacySessionId, taskId) } : args,
-      // The transport delivers this call's progress to the handle (and takes this key out before writing).
-      _meta: { [LOCAL_HANDLE_META]: taskId, ...(dialect === "native" && { [MCPC_TASK_META]: { task_id: taskId } }) },
+      // Our transport delivers this call's progress to the handle (and takes this key out before writing).
+      ...((this.#wrapped || dialect === "native") && {
+        _meta: { ...(this.#wrapped && { [LOCAL_HANDLE_META]: taskId }), ...(dialect === "native" && { [MCPC_TASK_META]: { task_id: taskId } }) },
+      }),
     };
     this.#callsInFlight.set(taskId, handle);
+    // onprogress asks the SDK for a progressToken and a timeout reset on each notification. Through our
+    // transport the updates come from it, in wire order; an SDK client connected some other way still
+    // gets them from the SDK (which may drop those sharing a read with the answer).
+    const onprogress = this.#wrapped ? noProgressHandler : (progress: { progress: number; total?: number; message?: string }) => this.#onProgress(taskId, { ...progress, progressToken: 0 });
     const pending = this.sdk
-      // onprogress asks the SDK for a progressToken and a timeout reset on each notification; the updates themselves come from the transport.
-      .callTool(request, undefined, { resetTimeoutOnProgress: true, onprogress: noProgressHandler, ...options.request })
+      .callTool(request, undefined, { resetTimeoutOnProgress: true, onprogress, ...options.request })
       .finally(() => this.#callsInFlight.delete(taskId))
       .then((answer) => {
         if (handle.mode === "background") return;

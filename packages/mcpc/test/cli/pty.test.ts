@@ -10,13 +10,13 @@ afterEach(async () => {
 });
 
 /** Serves a `slow` tool of `steps` steps with `mcpc serve --http`; its finally writes a marker into `markers`. */
-async function serveSlowTool(steps: number): Promise<{ url: string; markers: string }> {
+async function serveSlowTool(steps: number, stepMs = 20): Promise<{ url: string; markers: string }> {
   const { dir, remove } = tempFolder();
   cleanups.push(remove);
   const markers = join(dir, "markers");
   mkdirSync(markers);
   const file = join(dir, "server.ts");
-  writeServerFile(file, "v1", markers, { steps, stepMs: 20 });
+  writeServerFile(file, "v1", markers, { steps, stepMs });
   const server = startCli(["serve", file, "--http", "--port", "0"]);
   const [, url = ""] = await server.waitFor(/serving Streamable HTTP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
   return { url, markers };
@@ -24,7 +24,8 @@ async function serveSlowTool(steps: number): Promise<{ url: string; markers: str
 
 describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal", () => {
   it("draws a progress bar up to the end and prints the final result, exit 0", async () => {
-    const { url } = await serveSlowTool(8);
+    // 100 ms a step: cli-progress redraws at 10 fps, so a busy machine still shows frames between the first and the last.
+    const { url } = await serveSlowTool(8, 100);
 
     const call = start("script", ["-qfec", `${process.execPath} ${BIN} call ${url} slow`, "/dev/null"]);
     await call.waitFor(/slow \[[^\]]+\] \d+\/8 step \d+/, "stdout");
