@@ -42,6 +42,7 @@ export type { ToolLogger, Logger, LogLevel } from "./runtime/logger.js";
 // The task engine
 export { TaskRegistry } from "./tasks/taskRegistry.js";
 export type { TaskEngineOptions, TaskEvent, TaskStartSpec, TaskRunControls } from "./tasks/taskRegistry.js";
+export type { StopListener, StopSource } from "./tasks/taskControl.js";
 export { MemoryTaskStore } from "./tasks/memoryTaskStore.js";
 export type { TaskStore, TaskRecord, MaybePromise } from "./tasks/taskStore.js";
 
