@@ -73,13 +73,19 @@ describe("our client against a plain SDK server (no MCPC)", () => {
   });
 });
 
+/** A raw JSON-lines session with the fixture server, initialized (`mcpc`: declaring the native capability); killed after the test. */
+async function rawSession(mcpc: boolean): Promise<{ raw: RawProcess; init: Record<string, unknown> }> {
+  const raw = new RawProcess(SERVER);
+  cleanups.push(() => raw.kill());
+  raw.send(INITIALIZE(1, mcpc));
+  const init = await raw.waitFor((m) => m.id === 1);
+  raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+  return { raw, init };
+}
+
 describe("the synchronous fallback's barrier on the wire", () => {
   it("answers each call only after a ping written after its last progress; calls ending together share a ping", async () => {
-    const raw = new RawProcess(SERVER);
-    cleanups.push(() => raw.kill());
-    raw.send(INITIALIZE(1, false));
-    await raw.waitFor((m) => m.id === 1);
-    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    const { raw } = await rawSession(false);
     const calls = 50;
     // One write: the calls start, and end, together.
     raw.send(
@@ -103,12 +109,8 @@ describe("the synchronous fallback's barrier on the wire", () => {
 
 describe("the native dialect on the wire", () => {
   it("writes the created answer before the task's first event, even for a tool that yields at once", async () => {
-    const raw = new RawProcess(SERVER);
-    cleanups.push(() => raw.kill());
-    raw.send(INITIALIZE(1, true));
-    const init = await raw.waitFor((m) => m.id === 1);
+    const { raw, init } = await rawSession(true);
     expect(init.result).toMatchObject({ capabilities: { experimental: { mcpc: { version: "1.0", provider: "fixture" } } } });
-    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
     for (let id = 2; id < 12; id++) {
       raw.send(JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "count", arguments: { n: 3 }, _meta: { "mcpc/task": { task_id: `w-${id}` } } } }));
     }
@@ -128,11 +130,7 @@ describe("the native dialect on the wire", () => {
 
 describe("the native dialect: what a task emits waits for its answer too", () => {
   it("writes a server event a task emits at once after that call's created answer", async () => {
-    const raw = new RawProcess(SERVER);
-    cleanups.push(() => raw.kill());
-    raw.send(INITIALIZE(1, true));
-    await raw.waitFor((m) => m.id === 1);
-    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    const { raw } = await rawSession(true);
     raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "announce_first", arguments: {}, _meta: { "mcpc/task": { task_id: "a-1" } } } }));
     await raw.waitFor((m) => (m.params as { event?: string } | undefined)?.event === "complete");
     const order = raw.lines.map((line) => JSON.parse(line) as { id?: number; params?: { type?: string; event?: string } }).slice(1);
@@ -230,11 +228,7 @@ describe("bad input gets a clear error and the server keeps serving", () => {
 
 describe("shutdown", () => {
   it("on SIGTERM ends a running task with a terminal event the client sees, and exits 0", async () => {
-    const raw = new RawProcess(SERVER);
-    cleanups.push(() => raw.kill());
-    raw.send(INITIALIZE(1, true));
-    await raw.waitFor((m) => m.id === 1);
-    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    const { raw } = await rawSession(true);
     raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "watch", arguments: {}, _meta: { "mcpc/task": { task_id: "t-1" } } } }));
     await raw.waitFor((m) => (m.params as { event?: string } | undefined)?.event === "update");
     raw.child.kill("SIGTERM");
@@ -244,11 +238,7 @@ describe("shutdown", () => {
   });
 
   it("answers a plain client's open call when SIGTERM arrives, then exits 0", async () => {
-    const raw = new RawProcess(SERVER);
-    cleanups.push(() => raw.kill());
-    raw.send(INITIALIZE(1, false));
-    await raw.waitFor((m) => m.id === 1);
-    raw.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    const { raw } = await rawSession(false);
     raw.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "watch", arguments: {}, _meta: { progressToken: "p" } } }));
     await raw.waitFor((m) => m.method === "notifications/progress");
     raw.child.kill("SIGTERM");
