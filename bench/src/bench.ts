@@ -21,8 +21,9 @@ export interface BenchConfig {
    * ceiling is what a running server sustains. The first call is reported on its own row.
    */
   throughputWarmups: number;
-  /** Figure 2: a stream at intervalMs 1 (~1,000 events/s) for this long. */
+  /** Figure 2: a stream at intervalMs 1 (~1,000 events/s) for this long, per server, in {@link latencyBlocks} blocks taking turns. */
   latencyMs: number;
+  latencyBlocks: number;
   /** Figure 2: a stream at the same pace, this long, on the same connection before the measured one (not measured). */
   latencyWarmupMs: number;
   /** Figure 3: concurrent calls, one update every 100 ms, for scaleMs. */
@@ -41,6 +42,7 @@ export const FULL: BenchConfig = {
   throughputN: 20_000,
   throughputWarmups: 2,
   latencyMs: 3_000,
+  latencyBlocks: 3,
   latencyWarmupMs: 1_000,
   scaleK: 1_000,
   scaleMs: 5_000,
@@ -55,6 +57,7 @@ export const QUICK: BenchConfig = {
   throughputN: 1_000,
   throughputWarmups: 1,
   latencyMs: 300,
+  latencyBlocks: 2,
   latencyWarmupMs: 100,
   scaleK: 20,
   scaleMs: 500,
@@ -179,15 +182,27 @@ async function throughput(driver: Driver, server: ServerSpec, n: number, warmups
   });
 }
 
-/** A warm-up stream of `warmupMs` (its losses counted, its lags not), then the measured one of `ms`, at ~1,000 events/s. */
-async function latency(driver: Driver, server: ServerSpec, ms: number, warmupMs: number): Promise<{ p50: number; p99: number; lost: number }> {
-  const n = Math.round(ms / LATENCY_INTERVAL_MS);
-  const warmupN = Math.round(warmupMs / LATENCY_INTERVAL_MS);
-  return withConn(driver, server, async (conn) => {
-    const warm = warmupN > 0 ? (await conn.callStream(warmupN, LATENCY_INTERVAL_MS, false)).received : 0;
-    const { received, lagsMs } = await conn.callStream(n, LATENCY_INTERVAL_MS, true);
-    return { p50: percentile(lagsMs, 50), p99: percentile(lagsMs, 99), lost: warmupN - warm + n - received };
-  });
+/**
+ * Figure 2 for every connection at once: each warmed up with a stream of `warmupMs` (its
+ * losses counted, its lags not), then `blocks` streams of `ms / blocks` each, taking turns
+ * (rotating the order), so a burst of load on the shared machine lands on every server
+ * alike instead of on whichever ran its 3 s then. Per connection: p50 and p99 over all its blocks.
+ */
+async function latencyInterleaved(conns: ReadonlyMap<string, Conn>, ms: number, blocks: number, warmupMs: number): Promise<Map<string, number[]>> {
+  const order = [...conns.keys()];
+  const lags = new Map(order.map((id) => [id, [] as number[]]));
+  const lost = new Map(order.map((id) => [id, 0]));
+  const call = async (id: string, n: number, keep: boolean) => {
+    const conn = conns.get(id);
+    if (!conn || n <= 0) return;
+    const { received, lagsMs } = await conn.callStream(n, LATENCY_INTERVAL_MS, keep);
+    lost.set(id, (lost.get(id) ?? 0) + n - received);
+    if (keep) lags.get(id)?.push(...lagsMs);
+  };
+  for (const id of order) await call(id, Math.round(warmupMs / LATENCY_INTERVAL_MS), false);
+  const perBlock = Math.round(ms / blocks / LATENCY_INTERVAL_MS);
+  for (let b = 0; b < blocks; b++) for (const id of rotate(order, b)) await call(id, perBlock, true);
+  return new Map(order.map((id) => [id, [percentile(lags.get(id) ?? [], 50), percentile(lags.get(id) ?? [], 99), lost.get(id) ?? 0]]));
 }
 
 async function scale(driver: Driver, server: ServerSpec, k: number, ms: number): Promise<{ rss: number; lost: number; p99: number }> {
@@ -320,6 +335,21 @@ export async function runBench(options: { quick: boolean; config?: Partial<Bench
     }
   };
 
+  /** One fresh server per column, connected through the SDK Client (and mcpc once more through McpcClient). */
+  const connectAll = async (servers: readonly ServerSpec[]): Promise<Map<string, Conn>> => {
+    const conns = new Map<string, Conn>();
+    try {
+      for (const server of servers) {
+        conns.set(server.id, await sdkClientDriver.connect(server));
+        if (server.id === "mcpc" && mcpcClient) conns.set(MCPC_CLIENT_COLUMN, await mcpcClient.connect(server));
+      }
+    } catch (error) {
+      await Promise.all([...conns.values()].map((conn) => conn.close()));
+      throw error;
+    }
+    return conns;
+  };
+
   for (let round = 0; round < config.rounds; round++) {
     const order = rotate(SERVERS, round);
     log(`round ${round + 1}/${config.rounds}: ${order.map((s) => s.id).join(" ")}`);
@@ -341,18 +371,14 @@ export async function runBench(options: { quick: boolean; config?: Partial<Bench
         return [r.eps, r.lost, r.cpu, r.first.eps, r.first.cpu];
       });
     }
-    for (const server of order) {
-      await measure("latency", server.id, round, ["lat.p50", "lat.p99", "lat.lost"], async () => {
-        const r = await latency(sdkClientDriver, server, config.latencyMs, config.latencyWarmupMs);
-        return [r.p50, r.p99, r.lost];
-      });
-      if (server.id === "mcpc" && mcpcClient) {
-        await measure("latency", MCPC_CLIENT_COLUMN, round, ["lat.p50", "lat.p99", "lat.lost"], async () => {
-          const r = await latency(mcpcClient, server, config.latencyMs, config.latencyWarmupMs);
-          return [r.p50, r.p99, r.lost];
-        });
+    await measureAll("latency", round, ["lat.p50", "lat.p99", "lat.lost"], async () => {
+      const conns = await connectAll(order);
+      try {
+        return await latencyInterleaved(conns, config.latencyMs, config.latencyBlocks, config.latencyWarmupMs);
+      } finally {
+        await Promise.all([...conns.values()].map((conn) => conn.close()));
       }
-    }
+    });
     for (const server of order) {
       await measure("scale", server.id, round, ["scale.rss", "scale.lost", "scale.p99"], async () => {
         const r = await scale(sdkClientDriver, server, config.scaleK, config.scaleMs);
@@ -377,12 +403,8 @@ export async function runBench(options: { quick: boolean; config?: Partial<Bench
       return new Map([...spawns].map(([id, { init, list }]) => [id, [median(init), median(list)]]));
     });
     await measureAll("echo", round, ["echo.cps"], async () => {
-      const conns = new Map<string, Conn>();
+      const conns = await connectAll(order);
       try {
-        for (const server of order) {
-          conns.set(server.id, await sdkClientDriver.connect(server));
-          if (server.id === "mcpc" && mcpcClient) conns.set(MCPC_CLIENT_COLUMN, await mcpcClient.connect(server));
-        }
         const rates = await echoInterleaved(conns, config.echoCalls);
         return new Map([...rates].map(([id, cps]) => [id, [cps]]));
       } finally {
@@ -475,7 +497,7 @@ export function renderReport(result: BenchResult, command: string): string {
   );
   lines.push(`- Command: \`${command}\`${result.quick ? " (smoke mode: sizes far too small to quote)" : ""}; total ${fmt(result.seconds, 0)} s`);
   lines.push(
-    `- Sizes: ${config.rounds} round(s), servers interleaved (A B C D, B C D A, …); throughput n = ${fmt(config.throughputN, 0)} at intervalMs 0, measured on the call after ${config.throughputWarmups} warm-up call(s) of the same size; latency ${fmt(config.latencyMs / 1000, 1)} s at intervalMs 1 after a ${fmt(config.latencyWarmupMs / 1000, 1)} s warm-up stream; scale K = ${fmt(config.scaleK, 0)} calls × one update / 100 ms for ${fmt(config.scaleMs / 1000, 1)} s${columns.includes(MCPC_CLIENT_COLUMN) ? ` (and K = ${fmt(config.scaleBigK, 0)} background tasks through McpcClient, round 1 only)` : ""}; cold start median of ${config.coldStarts} spawns per server per round, spawns interleaved server by server (${config.coldStarts * config.rounds} per server in all); echo ${fmt(config.echoCalls, 0)} sequential calls per server, in blocks of ${ECHO_BLOCK} taking turns.`,
+    `- Sizes: ${config.rounds} round(s), servers interleaved (A B C D, B C D A, …); throughput n = ${fmt(config.throughputN, 0)} at intervalMs 0, measured on the call after ${config.throughputWarmups} warm-up call(s) of the same size; latency ${fmt(config.latencyMs / 1000, 1)} s at intervalMs 1 per server in ${config.latencyBlocks} blocks taking turns, after a ${fmt(config.latencyWarmupMs / 1000, 1)} s warm-up stream; scale K = ${fmt(config.scaleK, 0)} calls × one update / 100 ms for ${fmt(config.scaleMs / 1000, 1)} s${columns.includes(MCPC_CLIENT_COLUMN) ? ` (and K = ${fmt(config.scaleBigK, 0)} background tasks through McpcClient, round 1 only)` : ""}; cold start median of ${config.coldStarts} spawns per server per round, spawns interleaved server by server (${config.coldStarts * config.rounds} per server in all); echo ${fmt(config.echoCalls, 0)} sequential calls per server, in blocks of ${ECHO_BLOCK} taking turns.`,
   );
   lines.push("");
   lines.push("## Medians across rounds", "");
@@ -556,7 +578,7 @@ export function renderReport(result: BenchResult, command: string): string {
     `- 1: ${config.throughputWarmups + 1} \`stream(n, 0)\` calls in a row on one connection; the figures are those of the last, so the server (and the client) run warm: the first call on a fresh process also pays V8's JIT for its code path — compiles on background threads, which the CPU figure counts, and a second compile of what the end of a call deoptimizes — a one-time cost of tens of milliseconds that n = 20,000 would spread over every event. The first call is reported on its own rows (1c, \"first call on a fresh server\"). Losses count every call.`,
     "- 1b: through the SDK `Client` with an `onprogress` callback (so a `progressToken`); mcpc answers it with its synchronous fallback. Events/s = updates received / (call → answer). Lost = n − received (the SDK client drops progress that shares a read with the response, typescript-sdk#2580).",
     "- 1c: the same calls written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = the child's time on a CPU during the call (the sum over its threads of `/proc/<pid>/task/<tid>/schedstat`, in nanoseconds; 10 ms ticks from `/proc/<pid>/stat` where that is missing), divided by n.",
-    `- 2: a ${fmt(config.latencyWarmupMs / 1000, 1)} s warm-up stream at the same pace (losses counted, lags not), then \`stream(${fmt(Math.round(config.latencyMs / LATENCY_INTERVAL_MS), 0)}, ${LATENCY_INTERVAL_MS})\`: each update carries the server's reading of the machine's monotonic clock (\`process.hrtime\`, one clock for all processes; \`performance.timeOrigin\` differs by up to milliseconds between processes); lag = the client's reading at receipt − that. Drift-corrected pacing (~1,000 events/s).`,
+    `- 2: every server connected at once and warmed up with a ${fmt(config.latencyWarmupMs / 1000, 1)} s stream at the same pace (losses counted, lags not), then ${config.latencyBlocks} \`stream(${fmt(Math.round(config.latencyMs / config.latencyBlocks / LATENCY_INTERVAL_MS), 0)}, ${LATENCY_INTERVAL_MS})\` calls each, taking turns (rotating the order), so a burst of load on the shared machine lands on every server alike; p50 and p99 over all of a server's blocks. Each update carries the server's reading of the machine's monotonic clock (\`process.hrtime\`, one clock for all processes; \`performance.timeOrigin\` differs by up to milliseconds between processes); lag = the client's reading at receipt − that. Drift-corrected pacing (~1,000 events/s).`,
     "- 3: K concurrent `stream(n, 100)` calls through one SDK `Client`; peak RSS = VmHWM of the child from `/proc/<pid>/status`; lag as in 2.",
     "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe; the servers take turns spawn by spawn (A B C D, B C D A, …); median per server per round.",
     `- 5: sequential \`echo\` calls through the SDK \`Client\` (and McpcClient), every server connected at once and warmed up with ${ECHO_BLOCK} calls, then timed in blocks of ${ECHO_BLOCK} calls taking turns (rotating the order), so a burst of noise on the shared machine lands on all of them; calls/s = calls / the sum of a server's block times.`,
