@@ -2,7 +2,7 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { TaskRunControls } from "../tasks/taskRegistry.js";
 import type { CallSession } from "./callSession.js";
-import { elicitFrom, sampleFrom } from "./clientRequests.js";
+import { elicitFrom, sampleFrom, type SendClientRequest } from "./clientRequests.js";
 import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
 import type { LogLevel, ToolLogger } from "./logger.js";
 
@@ -42,25 +42,47 @@ export class ToolCallContext implements ToolContext {
 
   get elicit(): ToolContext["elicit"] {
     return (this.#elicit ??= (message, schema, options) =>
-      elicitFrom(this.session.server, this.extra, this.toolName, this.signal, message, schema, options));
+      elicitFrom(this.session.server, this.sendRequest, this.toolName, this.signal, message, schema, options));
   }
 
   get sample(): ToolContext["sample"] {
-    return (this.#sample ??= (request, options) => sampleFrom(this.session.server, this.extra, this.toolName, this.signal, request, options));
+    return (this.#sample ??= (request, options) => sampleFrom(this.session.server, this.sendRequest, this.toolName, this.signal, request, options));
+  }
+
+  /** How `elicit` and `sample` reach the client: on the call's own stream. */
+  protected get sendRequest(): SendClientRequest {
+    return this.extra.sendRequest;
   }
 }
 
-/** The `task` of one background task: a {@link ToolCallContext} with the task's id, `sleep` and `emit`. */
+/**
+ * The `task` of one background task: a {@link ToolCallContext} with the task's
+ * id, `sleep` and `emit`. While its `elicit` or `sample` waits for the client,
+ * the task's status is `input_required`.
+ */
 export class TaskCallContext extends ToolCallContext implements TaskContext {
   readonly taskId: string;
   readonly #controls: TaskRunControls;
   #sleep: TaskContext["sleep"] | undefined;
   #emit: TaskContext["emit"] | undefined;
+  #taskElicit: ToolContext["elicit"] | undefined;
+  #taskSample: ToolContext["sample"] | undefined;
+  /** Requests to the client not answered yet: a tool may ask several at once. */
+  #asking = 0;
+  readonly #callAnswered: boolean;
 
-  constructor(session: CallSession, toolName: string, extra: Extra, controls: TaskRunControls) {
+  /** `callAnswered`: the call was answered when the task started (`created`), so its stream is not the task's to use. */
+  constructor(session: CallSession, toolName: string, extra: Extra, controls: TaskRunControls, callAnswered: boolean) {
     super(session, toolName, extra);
     this.taskId = controls.taskId;
     this.#controls = controls;
+    this.#callAnswered = callAnswered;
+  }
+
+  protected override get sendRequest(): SendClientRequest {
+    if (!this.#callAnswered) return super.sendRequest;
+    const { server } = this.session;
+    return (request, resultSchema, options) => server.request(request, resultSchema, options);
   }
 
   /** The task's signal: aborted when the task is stopped (made when first read). */
@@ -71,6 +93,26 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
   get sleep(): TaskContext["sleep"] {
     // On the task's stop switch, not its signal: sleeping does not make an AbortController.
     return (this.#sleep ??= createSleeper(this.#controls));
+  }
+
+  override get elicit(): ToolContext["elicit"] {
+    const ask = super.elicit;
+    return (this.#taskElicit ??= (message, schema, options) => this.#waitingOn(() => ask(message, schema, options)));
+  }
+
+  override get sample(): ToolContext["sample"] {
+    const ask = super.sample;
+    return (this.#taskSample ??= (request, options) => this.#waitingOn(() => ask(request, options)));
+  }
+
+  async #waitingOn<T>(ask: () => Promise<T>): Promise<T> {
+    const { registry } = this.session.runtime;
+    if (this.#asking++ === 0) registry.setWaitingForInput(this.session.owner, this.taskId, true);
+    try {
+      return await ask();
+    } finally {
+      if (--this.#asking === 0) registry.setWaitingForInput(this.session.owner, this.taskId, false);
+    }
   }
 
   get emit(): TaskContext["emit"] {

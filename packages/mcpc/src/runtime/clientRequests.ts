@@ -15,13 +15,20 @@ import type { ClientRequestOptions, ElicitResult, SampleRequest, SampleResult } 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
- * `ctx.elicit` and `ctx.sample` of one call: server-to-client requests sent with
- * `extra.sendRequest`, so over Streamable HTTP they travel on the call's own stream.
+ * How a call's requests to the client are sent: `extra.sendRequest` while the
+ * call is open (over Streamable HTTP they travel on the call's own stream), the
+ * session's `server.request` once it has answered (a background task after
+ * `created`: the call's stream is gone, the session's GET stream carries them).
+ */
+export type SendClientRequest = Extra["sendRequest"];
+
+/**
+ * `ctx.elicit` and `ctx.sample` of one call: server-to-client requests sent with `send`.
  * `signal` (the call's, or the task's) cancels a request still waiting for its answer.
  */
 export async function elicitFrom<S extends ObjectSchema>(
   server: Server,
-  extra: Extra,
+  send: SendClientRequest,
   toolName: string,
   signal: AbortSignal,
   message: string,
@@ -32,7 +39,7 @@ export async function elicitFrom<S extends ObjectSchema>(
   const requestedSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete requestedSchema.$schema;
   const params = { message, requestedSchema } as ElicitRequestFormParams;
-  const answer = await extra.sendRequest({ method: "elicitation/create", params }, ElicitResultSchema, {
+  const answer = await send({ method: "elicitation/create", params }, ElicitResultSchema, {
     signal,
     ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
   });
@@ -48,14 +55,14 @@ export async function elicitFrom<S extends ObjectSchema>(
 /** See {@link elicitFrom}. */
 export async function sampleFrom(
   server: Server,
-  extra: Extra,
+  send: SendClientRequest,
   toolName: string,
   signal: AbortSignal,
   request: SampleRequest,
   options: ClientRequestOptions = {},
 ): Promise<SampleResult> {
   requireCapability(server, toolName, "sampling", "ctx.sample()");
-  return extra.sendRequest({ method: "sampling/createMessage", params: request }, CreateMessageResultSchema, {
+  return send({ method: "sampling/createMessage", params: request }, CreateMessageResultSchema, {
     signal,
     ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
   });

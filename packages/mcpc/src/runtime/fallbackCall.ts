@@ -66,7 +66,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   }
 
   run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
-    return this.#tool.invoke(this.#args, new TaskCallContext(this.session, this.toolName, this.extra, controls)) as AsyncGenerator<unknown, unknown, undefined>;
+    return this.#tool.invoke(this.#args, new TaskCallContext(this.session, this.toolName, this.extra, controls, false)) as AsyncGenerator<unknown, unknown, undefined>;
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {

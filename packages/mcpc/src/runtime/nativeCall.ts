@@ -59,7 +59,7 @@ export class NativeCall implements TaskStartSpec {
   }
 
   run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
-    return this.#tool.invoke(this.#args, new TaskCallContext(this.#session, this.toolName, this.#extra, controls)) as AsyncGenerator<unknown, unknown, undefined>;
+    return this.#tool.invoke(this.#args, new TaskCallContext(this.#session, this.toolName, this.#extra, controls, true)) as AsyncGenerator<unknown, unknown, undefined>;
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {

@@ -74,7 +74,7 @@ function answerCall(session: Session, request: CallToolRequest, extra: Extra): P
 export function runBackground(session: Session, tool: ToolDefinition, args: unknown, extra: Extra, legacyTag?: LegacyTag): Promise<CallToolResult> {
   if (legacyTag !== undefined && session.legacy !== undefined) {
     return startLegacy(session, tool.name, legacyTag, extra, (controls) =>
-      tool.invoke(args, new TaskCallContext(session, tool.name, extra, controls)) as AsyncGenerator<unknown, unknown, undefined>,
+      tool.invoke(args, new TaskCallContext(session, tool.name, extra, controls, true)) as AsyncGenerator<unknown, unknown, undefined>,
     );
   }
   const tag = readTaskTag(extra._meta);

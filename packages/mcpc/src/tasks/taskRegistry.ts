@@ -215,6 +215,23 @@ export class TaskRegistry {
     return snapshot(record);
   }
 
+  /**
+   * Marks a running task as waiting for the client (`input_required`: its tool
+   * asked the user or the client's model and awaits the answer), or as working
+   * again. Changes the status only, not `seq` (that counts events); a task that
+   * ended or is unknown is left alone.
+   */
+  setWaitingForInput(owner: string, taskId: string, waiting: boolean): void {
+    const live = this.#live.get(owner)?.get(taskId);
+    if (!live || live.finished) return;
+    const record = live.record;
+    const status = waiting ? "input_required" : "working";
+    if (record.status === status) return;
+    record.status = status;
+    record.updated_at = Date.now();
+    void Promise.resolve(this.store.save(record)).catch(() => undefined);
+  }
+
   /** The owner's tasks, oldest first. */
   async list(owner: string): Promise<TaskSnapshot[]> {
     const records = await this.store.list(owner);

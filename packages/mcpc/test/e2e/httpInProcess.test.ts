@@ -5,7 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcClient } from "../../src/client/index.js";
@@ -24,6 +24,15 @@ class Small extends McpcServer {
       task.log.info(`step ${i}`);
     }
     return n;
+  }
+
+  @Tool({ description: "Asks the user once its call has answered", background: true })
+  async *askLater(_args: object, task: TaskContext) {
+    yield "about to ask";
+    // After a pause: by then the call has answered `created` and its POST stream is gone.
+    await task.sleep(5);
+    const answer = await task.elicit("Your name?", z.object({ name: z.string() }));
+    return answer.action === "accept" ? `hello ${answer.content.name}` : answer.action;
   }
 
   @Tool({ description: "Runs until stopped", background: true })
@@ -79,6 +88,24 @@ describe("serve({ transport: \"http\" }) in process", () => {
     expect((await collect(task)).at(-1)).toMatchObject({ event: "complete", result: 3 });
     await waitFor(() => lines.length === 3, "three log lines");
     expect(lines).toEqual(["step 1", "step 2", "step 3"]);
+  });
+
+  it("asks the user from a background task after its call has answered, and reads input_required meanwhile", async () => {
+    const { serving } = await serveSmall();
+    const sdk = new Client({ name: "asked", version: "1" }, { capabilities: { elicitation: {} } });
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    sdk.setRequestHandler(ElicitRequestSchema, async () => {
+      await answered;
+      return { action: "accept", content: { name: "Ada" } };
+    });
+    const client = new McpcClient(sdk, { legacy: false });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
+    cleanups.push(() => client.close());
+    const task = await client.callTool("ask_later", {});
+    await waitFor(async () => (await client.check(task.taskId)).status === "input_required", "input_required");
+    release();
+    expect(await task.value()).toBe("hello Ada");
   });
 
   it("close() ends running tasks cancelled, ends the streams and frees the port", async () => {

@@ -28,7 +28,7 @@ describe("the ctx of a call (ToolCallContext / TaskCallContext)", () => {
   it("hands out working functions when destructured, each made once", async () => {
     const { session, logged, emitted } = fakeSession();
     const controls = new Controls();
-    const task = new TaskCallContext(session, "watch", extra(42), controls);
+    const task = new TaskCallContext(session, "watch", extra(42), controls, false);
     const { sleep, emit, log, taskId, sessionId, signal } = task;
 
     await sleep(1);
@@ -47,7 +47,7 @@ describe("the ctx of a call (ToolCallContext / TaskCallContext)", () => {
   it("stops a destructured sleep when the task is stopped, and aborts a signal read before or after", async () => {
     const { session } = fakeSession();
     const controls = new Controls();
-    const task = new TaskCallContext(session, "watch", extra(), controls);
+    const task = new TaskCallContext(session, "watch", extra(), controls, false);
     const { sleep } = task;
     const early = task.signal;
     const sleeping = sleep(60_000);
@@ -71,7 +71,7 @@ describe("the ctx of a call (ToolCallContext / TaskCallContext)", () => {
       }
     };
     try {
-      const { sleep } = new TaskCallContext(session, "watch", call, new Controls());
+      const { sleep } = new TaskCallContext(session, "watch", call, new Controls(), false);
       await sleep(1);
       await sleep(1);
     } finally {

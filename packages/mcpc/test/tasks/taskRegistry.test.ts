@@ -226,6 +226,33 @@ describe("TaskRegistry check and list", () => {
     expect((await registry.get("s1", task_id)).status).toBe("completed");
   });
 
+  it("setWaitingForInput() shows input_required while a task waits for its client, then working, without an event", async () => {
+    const registry = makeRegistry();
+    const t = tracker();
+    const g = testGate();
+    const { task_id } = await registry.start(spec(t, waiting(g, "answered")));
+    const created = await registry.get("s1", task_id);
+
+    registry.setWaitingForInput("s1", task_id, true);
+    const asking = await registry.get("s1", task_id);
+    expect(asking).toMatchObject({ status: "input_required", seq: 1 });
+    expect(asking.updated_at).toBeGreaterThanOrEqual(created.updated_at);
+    // Another session cannot touch it.
+    registry.setWaitingForInput("s2", task_id, false);
+    expect((await registry.get("s1", task_id)).status).toBe("input_required");
+
+    registry.setWaitingForInput("s1", task_id, false);
+    expect((await registry.get("s1", task_id)).status).toBe("working");
+    expect(t.events.map((e) => e.event)).toEqual(["created"]);
+
+    g.open();
+    await t.ended();
+    // An ended task keeps its terminal status; an unknown id is ignored.
+    registry.setWaitingForInput("s1", task_id, true);
+    registry.setWaitingForInput("s1", "no-such-task", true);
+    expect((await registry.get("s1", task_id)).status).toBe("completed");
+  });
+
   it("list() shows only the owner's tasks, oldest first", async () => {
     const registry = makeRegistry();
     const t = tracker();
