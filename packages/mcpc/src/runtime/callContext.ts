@@ -42,16 +42,22 @@ export class ToolCallContext implements ToolContext {
 
   get elicit(): ToolContext["elicit"] {
     return (this.#elicit ??= (message, schema, options) =>
-      elicitFrom(this.session.server, this.sendRequest, this.toolName, this.signal, message, schema, options));
+      this.askClient(() => elicitFrom(this.session.server, this.sendRequest, this.toolName, this.signal, message, schema, options)));
   }
 
   get sample(): ToolContext["sample"] {
-    return (this.#sample ??= (request, options) => sampleFrom(this.session.server, this.sendRequest, this.toolName, this.signal, request, options));
+    return (this.#sample ??= (request, options) =>
+      this.askClient(() => sampleFrom(this.session.server, this.sendRequest, this.toolName, this.signal, request, options)));
   }
 
   /** How `elicit` and `sample` reach the client: on the call's own stream. */
   protected get sendRequest(): SendClientRequest {
     return this.extra.sendRequest;
+  }
+
+  /** Runs one request to the client (`elicit`, `sample`); a task's context marks the task waiting meanwhile. */
+  protected askClient<T>(ask: () => Promise<T>): Promise<T> {
+    return ask();
   }
 }
 
@@ -65,8 +71,6 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
   readonly #controls: TaskRunControls;
   #sleep: TaskContext["sleep"] | undefined;
   #emit: TaskContext["emit"] | undefined;
-  #taskElicit: ToolContext["elicit"] | undefined;
-  #taskSample: ToolContext["sample"] | undefined;
   /** Requests to the client not answered yet: a tool may ask several at once. */
   #asking = 0;
   readonly #callAnswered: boolean;
@@ -95,17 +99,7 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
     return (this.#sleep ??= createSleeper(this.#controls));
   }
 
-  override get elicit(): ToolContext["elicit"] {
-    const ask = super.elicit;
-    return (this.#taskElicit ??= (message, schema, options) => this.#waitingOn(() => ask(message, schema, options)));
-  }
-
-  override get sample(): ToolContext["sample"] {
-    const ask = super.sample;
-    return (this.#taskSample ??= (request, options) => this.#waitingOn(() => ask(request, options)));
-  }
-
-  async #waitingOn<T>(ask: () => Promise<T>): Promise<T> {
+  protected override async askClient<T>(ask: () => Promise<T>): Promise<T> {
     const { registry } = this.session.runtime;
     if (this.#asking++ === 0) registry.setWaitingForInput(this.session.owner, this.taskId, true);
     try {
