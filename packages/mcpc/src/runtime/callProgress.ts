@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { EmptyResultSchema, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { EmptyResultSchema, type JSONRPCMessage, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { CallSession } from "./callSession.js";
 import { ProgressCounter, type ProgressParams } from "./progress.js";
 
@@ -27,17 +27,17 @@ export class CallProgress extends ProgressCounter {
     this.session = session;
     this.extra = extra;
     this.#hasToken = token !== undefined;
-    this.#options = session.pingBarrier ? undefined : { relatedRequestId: extra.requestId };
+    this.#options = session.pingBarrier?.oneStream === true ? undefined : { relatedRequestId: extra.requestId };
   }
 
-  /** Sends one update's progress; the promise settles once the transport took it (backpressure). */
+  /** Sends one update's progress; the promise settles once the transport took it and the client keeps up (backpressure). */
   update(value: unknown): Promise<void> | undefined {
-    return this.#hasToken ? this.#send(this.next(value)) : undefined;
+    return this.#hasToken ? this.session.transport.sendUpdate(this.#message(this.next(value)), this.#options).catch(ignore) : undefined;
   }
 
-  /** Sends a heartbeat's progress: the last message, a little further on. */
+  /** Sends a heartbeat's progress: the last message, a little further on. Best-effort: dropped while the client is behind. */
   beat(): void {
-    if (this.#hasToken) void this.#send(this.heartbeat());
+    if (this.#hasToken) this.session.transport.offer("heartbeats", this.#message(this.heartbeat()), this.#options)?.catch(ignore);
   }
 
   /**
@@ -47,8 +47,9 @@ export class CallProgress extends ProgressCounter {
    */
   async barrier(): Promise<void> {
     if (this.count === 0 || this.extra.signal.aborted) return;
-    const shared = this.session.pingBarrier;
-    if (shared) return shared.wait();
+    const barrier = this.session.pingBarrier;
+    if (barrier) return barrier.wait(barrier.oneStream ? undefined : this.extra.requestId);
+    // A session without a barrier of its own (the helper's over Streamable HTTP): a ping per call.
     const timeout = this.session.runtime.options.pingBarrierTimeoutMs ?? 5_000;
     try {
       // On the call's own stream (relatedRequestId), behind its progress notifications.
@@ -58,9 +59,7 @@ export class CallProgress extends ProgressCounter {
     }
   }
 
-  #send(params: ProgressParams): Promise<void> {
-    return this.session.transport
-      .sendDirect({ jsonrpc: "2.0", method: "notifications/progress", params: params as unknown as Record<string, unknown> }, this.#options)
-      .catch(ignore);
+  #message(params: ProgressParams): JSONRPCMessage {
+    return { jsonrpc: "2.0", method: "notifications/progress", params: params as unknown as Record<string, unknown> };
   }
 }

@@ -20,10 +20,31 @@ export interface Logger {
   (level: LogLevel, message: string): void;
 }
 
-/** The default {@link Logger}: one line on stderr. */
+/** Bytes waiting for stderr's reader beyond which {@link stderrLogger} drops lines. */
+export const STDERR_BACKLOG_BYTES = 1024 * 1024;
+
+let droppedLines = 0;
+
+/**
+ * The default {@link Logger}: one line on stderr. When stderr is a pipe nobody
+ * reads, lines would pile up in this process without bound (a tool logging in a
+ * loop): past {@link STDERR_BACKLOG_BYTES} waiting, lines are dropped and counted,
+ * and the count is written once stderr drains.
+ */
 export const stderrLogger: Logger = (level, message) => {
-  process.stderr.write(`[mcpc] ${level}: ${message}\n`);
+  const stderr = process.stderr;
+  if (stderr.writableLength > STDERR_BACKLOG_BYTES) {
+    if (droppedLines++ === 0) stderr.once("drain", reportDropped);
+    return;
+  }
+  stderr.write(`[mcpc] ${level}: ${message}\n`);
 };
+
+function reportDropped(): void {
+  const count = droppedLines;
+  droppedLines = 0;
+  process.stderr.write(`[mcpc] warning: ${count} log line(s) dropped: nobody was reading stderr\n`);
+}
 
 /** True when `level` is at least `threshold`. */
 export function atLeast(level: LogLevel, threshold: LogLevel): boolean {

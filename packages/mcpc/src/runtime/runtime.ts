@@ -5,6 +5,7 @@ import type { ResourceDefinition } from "../definitions/resourceDefinitions.js";
 import type { PromptDefinition } from "../definitions/promptDefinitions.js";
 import { TaskRegistry, type TaskEngineOptions } from "../tasks/taskRegistry.js";
 import { createServerEventMessage } from "../protocol/message.js";
+import { checkJson } from "../tasks/jsonPayload.js";
 import { stderrLogger, type Logger } from "./logger.js";
 import { Session } from "./session.js";
 import type { SessionOptions } from "./sessionOptions.js";
@@ -54,6 +55,7 @@ export class McpcRuntime {
     this.prompts = new Map((catalog.prompts ?? []).map((prompt) => [prompt.name, prompt]));
     this.registry = new TaskRegistry(options.tasks);
     this.logger = options.logger ?? stderrLogger;
+    this.registry.onWarning = (message) => this.logger("warning", message);
   }
 
   /** True once shutdown began: new calls are refused. */
@@ -73,6 +75,8 @@ export class McpcRuntime {
       if ((options.closePolicy ?? "stop") === "stop") {
         session.stopTasks("Session closed").catch((error: unknown) => this.logger("error", String(error)));
       }
+      // A session that owned its tasks itself was the only one who could read them: their records go.
+      if (session.owner === session.id) this.registry.forgetOwner(session.id);
       options.onClosed?.();
     };
     await session.start();
@@ -87,9 +91,16 @@ export class McpcRuntime {
     if (typeof event !== "string" || event.length === 0) {
       throw new McpcError("INVALID_ARGUMENT", "A server event needs a non-empty name, e.g. server.emit(\"notification\", { ... }).");
     }
+    // Checked here, once for all sessions, so the caller hears of it (a transport's send would fail quietly).
+    const size = checkJson(payload);
+    if (typeof size === "string") {
+      throw new McpcError("UNSERIALIZABLE_VALUE", `The payload of server event "${event}" cannot be sent as JSON: ${size}. Emit plain data.`);
+    }
     let sent = 0;
     for (const session of this.sessions.values()) {
       if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
+      // Asked first: an event a slow client is not going to get is counted, not built.
+      if (!session.acceptsServerEvent()) continue;
       if (session.sendServerEvent(createServerEventMessage(event, payload, session.id), afterRequestId)) sent++;
     }
     return sent;

@@ -1,4 +1,5 @@
 import { newId } from "../util/ids.js";
+import { textOf } from "../util/describe.js";
 import { PingBarrier } from "./pingBarrier.js";
 import { deferred, type Deferred } from "../util/deferred.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -14,8 +15,10 @@ import {
   MCPC_CAPABILITY,
   MCPC_NATIVE_VERSION,
   TERMINAL_EVENTS,
+  createServerEventMessage,
   type McpcServerEventMessage,
 } from "../protocol/message.js";
+import type { DropCounts } from "./bestEffort.js";
 import { atLeast, type LogLevel } from "./logger.js";
 import type { McpcRuntime } from "./runtime.js";
 import type { SessionOptions, TransportKind } from "./sessionOptions.js";
@@ -48,7 +51,8 @@ export class Session {
   readonly runtime: McpcRuntime;
   readonly server: Server;
   readonly transport: SessionTransport;
-  readonly pingBarrier: PingBarrier | undefined;
+  /** The session's ping barrier (shared by the calls of a turn on a one-stream connection). */
+  readonly pingBarrier: PingBarrier;
   /** Calls not answered yet; {@link drain} waits for them. A count, not a set of promises: nothing held per call. */
   #calls = 0;
   #drained: Deferred<void> | undefined;
@@ -72,6 +76,8 @@ export class Session {
     this.transportKind = options.transportKind ?? "custom";
     this.transport = new SessionTransport(transport, {
       onBadInput: (error) => runtime.logger("warning", `unreadable input from the client: ${error.message}`),
+      outbound: options.outbound,
+      onDropped: (dropped) => this.#reportDropped(dropped),
     });
     const { name, version, instructions } = runtime.options;
     this.server = new Server(
@@ -90,9 +96,11 @@ export class Session {
       },
     );
     this.server.onerror = (error) => runtime.logger("warning", `session ${this.id}: ${error.message}`);
-    // Streamable HTTP has a stream per call, so a ping orders nothing across calls there.
-    this.pingBarrier =
-      this.transportKind === "streamable-http" ? undefined : new PingBarrier(this.server, () => runtime.options.pingBarrierTimeoutMs ?? 5_000);
+    this.pingBarrier = new PingBarrier(this.server, () => runtime.options.pingBarrierTimeoutMs ?? 5_000, {
+      // Streamable HTTP has a stream per call, so a ping orders nothing across calls there.
+      oneStream: this.transportKind !== "streamable-http",
+      logger: (message) => runtime.logger("warning", `session ${this.id}: ${message}`),
+    });
     this.server.onclose = () => this.#markClosed();
     this.#registerHandlers();
   }
@@ -138,26 +146,43 @@ export class Session {
   /**
    * Sends a server event if this session speaks MCPC; returns whether it did.
    * `afterRequestId`: an event a task emits waits, like the task's own events, for its call's answer.
+   * Server events are best-effort: while the client is not keeping up they are
+   * dropped (false), counted, and reported in one notice once it reads again.
    */
   sendServerEvent(message: McpcServerEventMessage, afterRequestId?: string | number): boolean {
     // In the session's own dialect (native notification or legacy callback); a plain client gets none.
     const notification = this.#closed ? undefined : wireMessageFor(this, message);
     if (notification === undefined) return false;
-    if (afterRequestId === undefined) this.sendEvent(notification);
-    else void this.transport.sendAfterAnswer(afterRequestId, notification);
-    return true;
+    const sent = this.transport.offer("server_events", notification, undefined, afterRequestId);
+    sent?.catch(this.#sendFailed);
+    return sent !== undefined;
   }
 
-  /** Sends one event message now, past the protocol layer. */
+  /**
+   * True when a server event would go to this session now: it speaks MCPC and
+   * the client keeps up. While it does not, the event counts as dropped here,
+   * before anyone builds it (a tool emitting in a loop makes millions).
+   */
+  acceptsServerEvent(): boolean {
+    return !this.#closed && (this.legacy !== undefined || this.native) && this.transport.admit("server_events");
+  }
+
+  /** Sends one event message now, past the protocol layer and the drop policy. */
   sendEvent(message: JSONRPCMessage): void {
     if (this.#closed) return;
-    this.transport.sendDirect(message).catch((error: unknown) => this.runtime.logger("warning", `session ${this.id}: ${String(error)}`));
+    this.transport.sendDirect(message).catch(this.#sendFailed);
   }
+
+  readonly #sendFailed = (error: unknown): void => {
+    this.runtime.logger("warning", `session ${this.id}: ${String(error)}`);
+  };
 
   /** Logs a tool's line to stderr and, if the client asked for that level, to the client. */
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void {
-    this.runtime.logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${safeJson(data)}`}`);
+    this.runtime.logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${textOf(data)}`}`);
     if (this.#closed || this.logLevel === undefined || !atLeast(level, this.logLevel)) return;
+    // Best-effort: dropped and counted while the client is not keeping up (before the message is built).
+    if (!this.transport.admit("logs")) return;
     const notification: JSONRPCMessage = {
       jsonrpc: "2.0",
       method: "notifications/message",
@@ -169,6 +194,27 @@ export class Session {
       // task logging after `created`): the line then goes on the session's GET stream.
       .catch(() => (relatedRequestId === undefined ? undefined : this.transport.sendDirect(notification)))
       .catch(() => undefined);
+  }
+
+  /**
+   * The client reads again after best-effort messages were dropped: one line on
+   * stderr, one `notifications/message` (level `warning`) if it asked for logs at
+   * that level, and for an MCPC session one `dropped` server event with the counts,
+   * so the gap is visible on the wire.
+   */
+  #reportDropped(dropped: DropCounts): void {
+    const { server_events, logs, heartbeats } = dropped;
+    const text =
+      `the client did not keep up with its output: dropped ${server_events} server event(s), ${logs} log notification(s) ` +
+      `and ${heartbeats} heartbeat(s) while too much waited for it.`;
+    this.runtime.logger("warning", `session ${this.id}: ${text}`);
+    if (this.#closed) return;
+    if (this.logLevel !== undefined && atLeast("warning", this.logLevel)) {
+      const notice: JSONRPCMessage = { jsonrpc: "2.0", method: "notifications/message", params: { level: "warning", logger: "mcpc", data: { message: text, dropped } } };
+      this.transport.sendDirect(notice).catch(this.#sendFailed);
+    }
+    const event = wireMessageFor(this, createServerEventMessage("dropped", dropped, this.id));
+    if (event !== undefined) this.transport.sendDirect(event).catch(this.#sendFailed);
   }
 
   /** Sends `notifications/resources/updated` if the client subscribed to `uri`; returns whether it did. */
@@ -242,12 +288,4 @@ export class Session {
 /** True when some prompt argument or template variable has a completer. */
 function hasCompletions(runtime: McpcRuntime): boolean {
   return [...runtime.prompts.values(), ...runtime.resources].some((entry) => entry.complete.size > 0);
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }

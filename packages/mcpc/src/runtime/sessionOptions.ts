@@ -1,3 +1,5 @@
+import type { OutboundGauge } from "./outbound.js";
+
 /**
  * Which wire carries a session. Dialects read it to decide what they can offer:
  * the legacy Python dialect forges `MCPC_CALLBACK` responses, which stdio and
@@ -33,4 +35,6 @@ export interface SessionOptions {
   closePolicy?: SessionClosePolicy;
   /** Called once the session has closed, after the close policy was applied. */
   onClosed?: () => void;
+  /** How full the way to the client is, where the transport can tell (see {@link OutboundGauge}). Default: never congested. */
+  outbound?: OutboundGauge;
 }

@@ -142,7 +142,7 @@ describe("the native dialect: what a task emits waits for its answer too", () =>
     await expect(client.sdk.request({ method: "mcpc/tasks/get", params: {} } as never, z.any() as never)).rejects.toThrow(
       /-32602.*mcpc\/tasks\/get needs params \{ "task_id": "<id>" \}/,
     );
-    await expect(client.sdk.request({ method: "mcpc/tasks/stop", params: { task_id: 7 } } as never, z.any() as never)).rejects.toThrow(/-32602.*got 7/);
+    await expect(client.sdk.request({ method: "mcpc/tasks/stop", params: { task_id: 7 } } as never, z.any() as never)).rejects.toThrow(/-32602.*got a number \(7\)/);
   });
 });
 

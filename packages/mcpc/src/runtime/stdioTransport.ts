@@ -1,0 +1,76 @@
+import type { Readable, Writable } from "node:stream";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import { InvalidInputError, diagnoseEnvelope, idFromEdges, type InputProblem, type IssueLike } from "../protocol/envelope.js";
+import { TransportDecorator } from "../util/transportDecorator.js";
+import type { LineInput, OversizedLine } from "./lineInput.js";
+
+/** How much of an unreadable line's start and end is searched for its id. */
+const EDGE_CHARS = 4096;
+
+/**
+ * The SDK's `StdioServerTransport` reading through a {@link LineInput}: lines
+ * over the limit are skipped and answered, and a line the SDK cannot read is
+ * answered with its own request id. Unreadable input reaches the session
+ * transport as an {@link InvalidInputError} carrying the reply; everything
+ * else passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * const transport = new StdioInputTransport(new LineInput(process.stdin, { maxLineBytes: 1 << 20 }), process.stdout);
+ * await runtime.connect(transport, { transportKind: "stdio" });
+ * ```
+ */
+export class StdioInputTransport extends TransportDecorator {
+  readonly #input: LineInput;
+
+  constructor(input: LineInput, output: Writable) {
+    // The line limit is enforced by the input, one line at a time; the SDK's own bound is on
+    // its whole buffer (any number of lines of one read), which would close the transport instead.
+    super(new StdioServerTransport(input as unknown as Readable, output, { maxBufferSize: Number.MAX_SAFE_INTEGER }));
+    this.#input = input;
+    input.onOversized = (line) => this.handleError(new InvalidInputError(oversized(line, input.maxLineBytes)));
+  }
+
+  protected override receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    this.#input.nextLine();
+    super.receive(message, extra);
+  }
+
+  protected override handleError(error: Error): void {
+    // Only the SDK's line errors consume a line: an error thrown by a message handler is not one.
+    if (error instanceof SyntaxError || error.name === "ZodError") {
+      const line = this.#input.takeLine();
+      if (line !== undefined) return super.handleError(new InvalidInputError(unreadable(error, line)));
+    }
+    super.handleError(error);
+  }
+}
+
+/** The reply to a line the SDK could not read: its id when it has one (a second parse, of bad lines only). */
+function unreadable(error: Error, line: string): InputProblem {
+  if (error instanceof SyntaxError) {
+    return {
+      id: idFromEdges(line.slice(0, EDGE_CHARS), line.slice(-EDGE_CHARS)),
+      code: -32700,
+      message: `Parse error: ${error.message}. Send one JSON-RPC message per line.`,
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { id: null, code: -32600, message: `Invalid Request: ${error.message}` };
+  }
+  return diagnoseEnvelope(value, (error as Error & { issues?: IssueLike[] }).issues);
+}
+
+function oversized(line: OversizedLine, limit: number): InputProblem {
+  return {
+    id: idFromEdges(line.head, line.tail),
+    code: -32600,
+    message:
+      `Invalid Request: the line is ${line.bytes} bytes, over this server's limit of ${limit} bytes per message (stdio option maxLineBytes); ` +
+      "it was skipped. Send less in one message (large data belongs in a resource, or in several calls).",
+  };
+}
