@@ -39,7 +39,9 @@ export type McpcErrorCode =
   /** An argument to an mcpc API is invalid. */
   | "INVALID_ARGUMENT"
   /** The server is used in a way its state does not allow (serving twice, ...). */
-  | "INVALID_STATE";
+  | "INVALID_STATE"
+  /** A value a tool yielded, returned or emitted cannot be sent as JSON (a BigInt, a circular object, ...). */
+  | "UNSERIALIZABLE_VALUE";
 
 /**
  * The one error class of mcpc.
@@ -60,13 +62,4 @@ export class McpcError extends Error {
   }
 }
 
-/** Message of any thrown value, for `failed` events and `isError` results. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === "string") return error;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
-}
+export { errorMessage } from "./util/describe.js";

@@ -25,6 +25,7 @@ export type { MethodDecorator } from "./decorators/metadata.js";
 export { McpcServer, createServer } from "./runtime/mcpcServer.js";
 export type { McpcServerOptions, ServeOptions, StdioServeOptions, HttpServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./runtime/sessionOptions.js";
+export type { OutboundGauge } from "./runtime/outbound.js";
 export type { StdioOptions } from "./runtime/stdio.js";
 export type { EmitOptions } from "./runtime/runtime.js";
 export type {

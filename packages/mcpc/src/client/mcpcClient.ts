@@ -55,7 +55,7 @@ const Snapshot = z.looseObject({
 });
 const GetResult = z.object({ task: Snapshot });
 const StopResult = z.object({ task: Snapshot, stopped: z.boolean() });
-const ListResult = z.object({ tasks: z.array(Snapshot) });
+const ListResult = z.object({ tasks: z.array(Snapshot), nextCursor: z.string().optional() });
 
 /**
  * The MCPC client: wraps an SDK `Client`, declares MCPC, tags tool calls,
@@ -249,10 +249,16 @@ export class McpcClient {
     return { task: answer.task as TaskSnapshot, stopped: answer.stopped };
   }
 
-  /** This session's tasks on the server. */
+  /** This session's tasks on the server, oldest first: every page of `mcpc/tasks/list`, followed to the end. */
   async list(): Promise<TaskSnapshot[]> {
-    const answer = await this.#request(MCPC_METHODS.list, {}, ListResult);
-    return answer.tasks as TaskSnapshot[];
+    const tasks: TaskSnapshot[] = [];
+    let cursor: string | undefined;
+    do {
+      const answer = await this.#request(MCPC_METHODS.list, cursor === undefined ? {} : { cursor }, ListResult);
+      tasks.push(...(answer.tasks as TaskSnapshot[]));
+      cursor = answer.nextCursor;
+    } while (cursor !== undefined);
+    return tasks;
   }
 
   /**

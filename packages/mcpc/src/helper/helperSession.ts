@@ -1,4 +1,5 @@
 import { newId } from "../util/ids.js";
+import { textOf } from "../util/describe.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { MCPC_CAPABILITY, type McpcMessage } from "../protocol/message.js";
@@ -49,13 +50,13 @@ export class HelperSession implements CallSession {
     const wire = wireMessageFor(this, message);
     if (wire === undefined) return false;
     const failed = (error: unknown) => this.#logger("warning", `session ${this.id}: ${String(error)}`);
-    if (afterRequestId === undefined) this.transport.sendDirect(wire).catch(failed);
-    else this.transport.sendAfterAnswer(afterRequestId, wire)?.catch(failed);
+    // Best effort, as on an McpcServer session: dropped and counted while the client is not keeping up.
+    this.transport.offer("server_events", wire, undefined, afterRequestId)?.catch(failed);
     return true;
   }
 
   log(level: LogLevel, logger: string, message: string, data: unknown): void {
-    this.#logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${JSON.stringify(data) ?? ""}`}`);
+    this.#logger(level, `[${logger}] ${message}${data === undefined ? "" : ` ${textOf(data)}`}`);
     // The SDK server decides, from its own `logging` capability and the client's level.
     this.server
       .sendLoggingMessage({ level, logger, data: data === undefined ? message : { message, data } })

@@ -97,6 +97,7 @@ export class McpcHelper {
     this.#name = options.name ?? serverName(lowLevel);
     this.#logger = options.logger ?? stderrLogger;
     const registry = this.#registry;
+    if (this.#ownsRegistry) registry.onWarning = (message) => this.#logger("warning", message);
     this.#runtime = {
       tools: new Map<string, ToolDefinition>(),
       get closing() {
@@ -217,6 +218,8 @@ export class McpcHelper {
     const session = new HelperSession(this.#runtime, this.#server, transport, this.#logger, (closed) => {
       this.#sessions.delete(closed.id);
       this.#registry.stopOwner(closed.owner, "Session closed").catch((error: unknown) => this.#logger("error", String(error)));
+      // Nobody else can read the records of a session that owned its tasks itself.
+      if (closed.owner === closed.id) this.#registry.forgetOwner(closed.owner);
     });
     this.#sessions.set(session.id, session);
     return session;

@@ -3,6 +3,7 @@
  * docs/protocol.md#legacy-dialect-python-mcpc-02x). Plain data and pure
  * functions, no SDK types: the server runtime, the helper and the client share them.
  */
+import { describeValue } from "../util/describe.js";
 import { isMcpcMessage, type McpcMessage } from "./message.js";
 
 /** The id of every forged callback response. */
@@ -155,7 +156,8 @@ export function messagesInResult(result: unknown): McpcMessage[] {
 
 function describe(value: unknown): string {
   if (value === undefined) return "missing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  // Short scalars as they were sent; anything else by its type only (it may be huge or deeply nested).
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  if (typeof value === "string" && value.length <= 60) return `string ${JSON.stringify(value)}`;
+  return describeValue(value);
 }

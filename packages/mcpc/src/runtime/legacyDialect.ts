@@ -7,7 +7,7 @@
  */
 import { newId } from "../util/ids.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, JSONRPCMessage, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, type CallToolResult, type JSONRPCMessage, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import {
   checkHandshakeArguments,
   legacyCallback,
@@ -21,7 +21,8 @@ import type { TaskRunControls } from "../tasks/taskRegistry.js";
 import { MCPC_PACKAGE_VERSION } from "../version.js";
 import type { CallSession } from "./callSession.js";
 import { errorResult } from "./toolResult.js";
-import { invalidParams, toWireError } from "./wireError.js";
+import { WireError, invalidParams, toWireError } from "./wireError.js";
+import { signalStopSource } from "../tasks/taskControl.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -84,9 +85,9 @@ export async function startLegacy(
 ): Promise<CallToolResult> {
   const { transport } = session;
   const requestId = extra.requestId;
+  // Cancelled in the same read as the call: the SDK sends no answer, so no task is started.
+  if (extra.signal.aborted) throw new WireError(ErrorCode.ConnectionClosed, "The call was cancelled before it started.");
   transport.hold(requestId);
-  // If the call is cancelled before its answer is written, the answer never goes out.
-  extra.signal.addEventListener("abort", () => transport.release(requestId), { once: true });
   const taskId = tag.taskId ?? newId();
   // The client's id is echoed; ownership is always this connection's.
   const sessionId = tag.sessionId ?? session.id;
@@ -109,6 +110,12 @@ export async function startLegacy(
         // No heartbeat: the dialect has none, and a legacy client would pass it on as a task event.
       }),
     );
+    // A cancel before `created` went out: that answer never will, so the task is stopped (as on the native rung).
+    signalStopSource(extra.signal).onStop({
+      handleEvent: () => {
+        if (transport.release(requestId)) session.runtime.registry.stop(session.owner, taskId, "Cancelled by the client before it was answered").catch(() => undefined);
+      },
+    });
     return { content: [{ type: "text", text: JSON.stringify(createTaskMessage("created", sessionId, taskId, toolName, null)) }] };
   } catch (error) {
     transport.release(requestId);

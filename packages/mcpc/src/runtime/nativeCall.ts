@@ -1,12 +1,13 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, type CallToolResult, type RequestId, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import { MCPC_NOTIFICATION, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
 import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
 import { newId } from "../util/ids.js";
 import { TaskCallContext } from "./callContext.js";
 import type { CallSession } from "./callSession.js";
-import { toWireError } from "./wireError.js";
+import { WireError, toWireError } from "./wireError.js";
+import { signalStopSource } from "../tasks/taskControl.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -43,15 +44,19 @@ export class NativeCall implements TaskStartSpec {
   /** Starts the task and answers the call with its `created` message. */
   async answer(): Promise<CallToolResult> {
     const { transport } = this.#session;
+    const { signal } = this.#extra;
+    // A cancel that came in the same read as the call aborted it before this handler ran:
+    // the SDK will send no answer, so no task is started for it.
+    if (signal.aborted) throw new WireError(ErrorCode.ConnectionClosed, "The call was cancelled before it started.");
     transport.hold(this.#requestId);
-    // If the call is cancelled before its answer is written, the answer never goes out.
-    this.#extra.signal.addEventListener("abort", this, { once: true });
     try {
       await toWireError(this.#session.runtime.registry.start(this));
     } catch (error) {
       transport.release(this.#requestId);
       throw error;
     }
+    // Listened to only now that the task exists: a cancel before `created` went out stops it.
+    signalStopSource(signal).onStop(this);
     const created = createTaskMessage("created", this.#session.id, this.taskId, this.toolName, null, 1);
     const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(created) }] };
     if (!this.#tool.output) result.structuredContent = created as unknown as Record<string, unknown>;
@@ -81,11 +86,22 @@ export class NativeCall implements TaskStartSpec {
       protocol: "mcpc",
       seq,
     };
-    void this.#session.transport.sendAfterAnswer(this.#requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> });
+    // Best effort: dropped (and counted in the drop notice) while the client is not keeping up.
+    this.#session.transport
+      .offer("heartbeats", { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> }, undefined, this.#requestId)
+      ?.catch(() => undefined);
   }
 
-  /** The call was cancelled before its answer went out: that answer never goes out. */
+  /**
+   * The call was cancelled (`notifications/cancelled`). Before its answer went
+   * out, the answer never will (the SDK drops it), so the client never learns of
+   * the task: it is stopped, and its events are let go (the client that chose
+   * the task id sees them end `cancelled`). After the answer, a cancel changes nothing:
+   * stopping a task is `mcpc/tasks/stop`.
+   */
   handleEvent(): void {
-    this.#session.transport.release(this.#requestId);
+    const { transport, runtime } = this.#session;
+    if (!transport.release(this.#requestId)) return;
+    runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client before it was answered").catch(() => undefined);
   }
 }

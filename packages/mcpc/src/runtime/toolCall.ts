@@ -7,6 +7,7 @@ import {
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage } from "../errors.js";
+import { describeValue } from "../util/describe.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import { MCPC_TASK_META } from "../protocol/message.js";
 import { driveGenerator } from "../tasks/driveGenerator.js";
@@ -102,7 +103,7 @@ function readTaskTag(meta: Record<string, unknown> | undefined): { taskId: strin
   }
   const taskId = (tag as { task_id?: unknown }).task_id;
   if (taskId !== undefined && (typeof taskId !== "string" || taskId.length === 0)) {
-    throw invalidParams(`_meta["${MCPC_TASK_META}"].task_id must be a non-empty string; got ${JSON.stringify(taskId)}.`);
+    throw invalidParams(`_meta["${MCPC_TASK_META}"].task_id must be a non-empty string; got ${describeValue(taskId)}.`);
   }
   return { taskId: taskId as string | undefined };
 }

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { checkJson } from "../tasks/jsonPayload.js";
 
 /**
  * Turns what a tool returned into an MCP tool result, FastMCP-style:
@@ -14,7 +15,17 @@ export function toToolResult(value: unknown): CallToolResult {
     return { content: [{ type: "text", text: String(value) }] };
   }
   if (isToolResult(value)) return value;
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    // A function, a Symbol, a cycle, a throwing toJSON: the same words the task engine uses.
+    const why = checkJson(value);
+    return errorResult(`The tool's return value cannot be sent as JSON: ${typeof why === "string" ? why : "it is not JSON"}. Return plain data.`);
+  }
   if (isPlainObject(value)) {
     return { content: [{ type: "text", text }], structuredContent: value as Record<string, unknown> };
   }

@@ -2,133 +2,62 @@ import { newId } from "../util/ids.js";
 import { McpcError, errorMessage } from "../errors.js";
 import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
 import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
-import { Admission } from "./admission.js";
-import { TaskControl, type StopSource } from "./taskControl.js";
+import { Scheduler } from "./scheduler.js";
+import { Heartbeat } from "./heartbeat.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
-import { deferred, type Deferred } from "../util/deferred.js";
-import type { TaskRecord, TaskStore } from "./taskStore.js";
+import { deferred } from "../util/deferred.js";
+import { snapshot, type TaskRecord, type TaskStore } from "./taskStore.js";
+import { resolveEngineOptions, timerMs, type ResolvedEngineOptions, type TaskEngineOptions } from "./engineOptions.js";
+import { LiveTask } from "./liveTask.js";
+import { duplicateTask, shuttingDown, unknownTask, unsendable } from "./taskErrors.js";
+import { FinishedRecords } from "./finishedRecords.js";
+import { checkJson } from "./jsonPayload.js";
+import { pageOf, type TaskPage, type TaskPageRequest } from "./taskPage.js";
+import type { TaskEngineStats, TaskStartSpec } from "./taskSpec.js";
 
-/** Limits and timings of the task engine. Every field has the default of docs/tasks.md. */
-export interface TaskEngineOptions {
-  /** Where task records live. Default: a new {@link MemoryTaskStore}. */
-  store?: TaskStore;
-  /** Tasks running at once in one session; more wait in its queue. Default 1,000. */
-  maxRunningPerSession?: number;
-  /** Tasks waiting in one session's queue before new ones are refused. Default 10,000. */
-  maxQueuedPerSession?: number;
-  /** Tasks running at once across the whole server. Default: no limit beyond the per-session one. */
-  maxRunning?: number;
-  /** How long a stopped task may take to run its `finally` blocks before it is marked cancelled. Default 5 s. */
-  stopGraceMs?: number;
-  /** How long a finished task stays readable through `check`. Default 1 h. */
-  ttlMs?: number;
-  /** A task silent this long gets a heartbeat (at most 1.5 × this after its last event). Default 15 s. */
-  heartbeatMs?: number;
-  /** How long shutdown waits for running tasks before it marks them cancelled. Default 10 s. */
-  shutdownDeadlineMs?: number;
-}
-
-/** One event of a task, as the engine hands it to the delivery layer. */
-export interface TaskEvent {
-  event: TaskEventName;
-  /** Per task, from 1 (`created`), no gaps. */
-  seq: number;
-  /** The yielded value (`update`), the return value (`complete`), the error message (`failed`), the reason (`cancelled`). */
-  payload: unknown;
-}
-
-/** What the engine passes to the function that makes a task's generator. */
-export interface TaskRunControls extends StopSource {
-  readonly taskId: string;
-  /** Aborted when the task is stopped (made on first read: prefer {@link StopSource.aborted} and {@link StopSource.onStop} inside the runtime). */
-  readonly signal: AbortSignal;
-}
-
-/** What {@link TaskRegistry.start} needs to know about one task. */
-export interface TaskStartSpec {
-  /** The owning session or principal. */
-  owner: string;
-  toolName: string;
-  /** A client-chosen id; otherwise the engine mints a UUID v4. */
-  taskId?: string;
-  /** Makes the generator; called once the task leaves the queue. */
-  run: (controls: TaskRunControls) => AsyncGenerator<unknown, unknown, undefined>;
-  /** Receives every event, in order, synchronously. */
-  /**
-   * Receives every event, in order, synchronously. A promise returned for an
-   * `update` holds the generator until it settles: the transport's backpressure
-   * reaches the tool instead of piling messages up in memory.
-   */
-  onEvent: (event: TaskEvent) => void | Promise<void>;
-  /** Called while the task is silent (see {@link TaskEngineOptions.heartbeatMs}), with the last event's seq. */
-  onHeartbeat?: (seq: number) => void;
-}
-
-const DEFAULTS = {
-  maxRunningPerSession: 1_000,
-  maxQueuedPerSession: 10_000,
-  maxRunning: Number.POSITIVE_INFINITY,
-  stopGraceMs: 5_000,
-  ttlMs: 60 * 60 * 1_000,
-  heartbeatMs: 15_000,
-  shutdownDeadlineMs: 10_000,
-} satisfies Required<Omit<TaskEngineOptions, "store">>;
+export type { TaskEngineOptions } from "./engineOptions.js";
+export type { TaskEvent, TaskRunControls, TaskStartSpec, TaskEngineStats } from "./taskSpec.js";
+export type { TaskPage, TaskPageRequest } from "./taskPage.js";
 
 /** The reason a stopped task's `cancelled` event carries. */
 export const STOPPED_REASON = "Task stopped";
 
-/** A task the engine runs: its record, its spec, and its stop switch (the controls its generator is made with). */
-class LiveTask extends TaskControl implements TaskRunControls {
-  readonly record: TaskRecord;
-  readonly spec: TaskStartSpec;
-  lastEventAt: number;
-  /** Set once the terminal event went out; everything after is ignored. */
-  finished = false;
-  /** The generator has been made (the task left its queues). */
-  started = false;
-  /** Settles once the terminal event went out; made only when somebody waits (a stop). */
-  done: Deferred<void> | undefined;
-  /** Why it was stopped, for the `cancelled` payload. */
-  stopReason: string | undefined;
-
-  constructor(record: TaskRecord, spec: TaskStartSpec, now: number) {
-    super();
-    this.record = record;
-    this.spec = spec;
-    this.lastEventAt = now;
-  }
-
-  get taskId(): string {
-    return this.record.task_id;
-  }
-}
-
 /**
  * The task engine: start, check, stop, cleanup and list, with per-session and
- * per-server concurrency limits, stop with a grace period, TTL for finished
- * tasks and heartbeats for silent ones. It knows nothing of JSON-RPC: the
- * runtime's delivery layer turns its events into wire messages.
+ * per-server concurrency limits, stop with a grace period, TTL and caps for
+ * finished tasks and heartbeats for silent ones. It knows nothing of JSON-RPC:
+ * the runtime's delivery layer turns its events into wire messages.
+ *
+ * Whatever a tool yields, returns or throws, each task ends with exactly one
+ * terminal event whose payload JSON can carry: values that cannot be sent are
+ * caught here ({@link checkJson}) and end the task `failed`, saying why.
  */
 export class TaskRegistry {
   readonly store: TaskStore;
-  readonly #options: Required<Omit<TaskEngineOptions, "store">>;
+  readonly #options: ResolvedEngineOptions;
   /** Live tasks by owner, then id (nested, not one map under "owner + id": that key is a second string per task). */
   readonly #live = new Map<string, Map<string, LiveTask>>();
   #liveCount = 0;
-  /** Per owner: its running tasks and its line. Dropped when idle, made again on demand. */
-  readonly #sessionLimits = new Map<string, Admission<LiveTask>>();
-  /** Across owners, when `maxRunning` is set: a task holds its session's place while it waits here. */
-  readonly #serverLimit: Admission<LiveTask> | undefined;
-  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #zombies = 0;
+  readonly #scheduler: Scheduler<LiveTask>;
+  readonly #heartbeat: Heartbeat;
+  readonly #finishedRecords: FinishedRecords;
+  /** Owners nobody can read any more (a closed session) that still have live tasks: their records go as they finish. */
+  readonly #gone = new Set<string>();
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
+  /** Where the engine reports what an operator should know (zombie tasks). Default: nowhere; the runtime sets its logger. */
+  onWarning: ((message: string) => void) | undefined;
 
   constructor(options: TaskEngineOptions = {}) {
     const { store, ...rest } = options;
     this.store = store ?? new MemoryTaskStore();
-    this.#options = { ...DEFAULTS, ...definedOnly(rest) };
-    validateOptions(this.#options);
-    if (Number.isFinite(this.#options.maxRunning)) this.#serverLimit = new Admission(this.#options.maxRunning);
+    this.#options = resolveEngineOptions(rest);
+    this.#scheduler = new Scheduler(this.#options, (live) => this.#run(live));
+    this.#heartbeat = new Heartbeat(this.#options.heartbeatMs, () => this.#allLive());
+    this.#finishedRecords = new FinishedRecords(this.#options.maxFinishedPerOwner, this.#options.maxFinishedBytesPerOwner, (owner, taskId) =>
+      void Promise.resolve(this.store.delete(owner, taskId)).catch(() => undefined),
+    );
     const sweepEvery = Math.min(this.#options.ttlMs, 60_000);
     this.#sweepTimer = setInterval(() => void this.#sweep(), sweepEvery);
     this.#sweepTimer.unref();
@@ -137,6 +66,16 @@ export class TaskRegistry {
   /** Tasks not yet terminal, across all sessions. */
   get liveCount(): number {
     return this.#liveCount;
+  }
+
+  /** Tasks of `owner` not yet terminal (running or queued) in this engine. */
+  liveCountOf(owner: string): number {
+    return this.#live.get(owner)?.size ?? 0;
+  }
+
+  /** What the engine holds now: live tasks, zombies, finished records. */
+  stats(): TaskEngineStats {
+    return { live: this.#liveCount, zombies: this.#zombies, finished: this.#finishedRecords.size };
   }
 
   /** The configured shutdown deadline (ms), validated. */
@@ -156,14 +95,13 @@ export class TaskRegistry {
    */
   async start(spec: TaskStartSpec): Promise<TaskSnapshot> {
     if (this.#closing) {
-      throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
+      throw shuttingDown(spec.toolName);
     }
     const taskId = spec.taskId ?? newId();
     if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
       throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
     }
-    const waiting = this.#sessionLimits.get(spec.owner);
-    if (waiting && waiting.waiting >= this.#options.maxQueuedPerSession) throw queueFull(waiting, this.#options.maxQueuedPerSession);
+    this.#scheduler.checkRoom(spec.owner);
     const now = Date.now();
     const record: TaskRecord = {
       owner: spec.owner,
@@ -176,32 +114,27 @@ export class TaskRegistry {
     };
     const created = await this.store.create(record);
     if (!created) {
-      throw new McpcError(
-        "DUPLICATE_TASK",
-        `Task id "${taskId}" is already used in this session. Choose a new id (a UUID v4), or omit it and let the server mint one.`,
-      );
+      throw duplicateTask(taskId);
     }
     // The checks above ran before an await: a shutdown, or other starts of this
     // session, may have come in meanwhile (and an idle queue may have been
     // dropped). From here to admission nothing awaits.
-    const queue = this.#sessionLimit(spec.owner);
-    if (this.#closing || queue.waiting >= this.#options.maxQueuedPerSession) {
+    try {
+      if (this.#closing) throw shuttingDown(spec.toolName);
+      this.#scheduler.checkRoom(spec.owner);
+    } catch (error) {
       await this.store.delete(spec.owner, taskId);
-      if (this.#closing) {
-        throw new McpcError("SHUTTING_DOWN", `The server is shutting down; tool "${spec.toolName}" was not started.`);
-      }
-      throw queueFull(queue, this.#options.maxQueuedPerSession);
+      throw error;
     }
     const live = new LiveTask(record, spec, now);
     let owned = this.#live.get(spec.owner);
     if (!owned) this.#live.set(spec.owner, (owned = new Map()));
     owned.set(taskId, live);
     this.#liveCount++;
-    this.#ensureHeartbeat();
+    this.#heartbeat.ensure();
     void this.#emit(live, "created", null);
-
     // A task stopped while it waits is finished by stop() and returns at once when its turn comes.
-    if (queue.enter(live)) this.#admitted(live);
+    this.#scheduler.enter(live);
     return snapshot(record);
   }
 
@@ -232,10 +165,19 @@ export class TaskRegistry {
     void Promise.resolve(this.store.save(record)).catch(() => undefined);
   }
 
-  /** The owner's tasks, oldest first. */
+  /** The owner's tasks, oldest first (all of them: see {@link listPage} for a bounded answer). */
   async list(owner: string): Promise<TaskSnapshot[]> {
     const records = await this.store.list(owner);
     return records.map(snapshot);
+  }
+
+  /**
+   * One page of the owner's tasks, oldest first, and the cursor of the next page
+   * when there is one.
+   * @throws McpcError `INVALID_ARGUMENT` for a cursor this engine did not make, or a limit that is not a positive integer
+   */
+  async listPage(owner: string, request: TaskPageRequest = {}): Promise<TaskPage> {
+    return pageOf(await this.store.list(owner), request);
   }
 
   /**
@@ -259,6 +201,7 @@ export class TaskRegistry {
     if (this.#live.get(owner)?.has(taskId)) {
       throw new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
     }
+    this.#finishedRecords.remove(owner, taskId);
     if (!(await this.store.delete(owner, taskId))) throw unknownTask(taskId);
   }
 
@@ -266,6 +209,16 @@ export class TaskRegistry {
   async stopOwner(owner: string, reason: string): Promise<void> {
     const mine = [...(this.#live.get(owner)?.values() ?? [])];
     await Promise.all(mine.map((live) => this.#stopLive(live, reason, this.#options.stopGraceMs)));
+  }
+
+  /**
+   * Nobody can read `owner`'s tasks any more (its session closed and it owned
+   * them itself): its finished records are removed now, and those of its tasks
+   * still running as soon as they end.
+   */
+  forgetOwner(owner: string): void {
+    this.#finishedRecords.dropOwner(owner);
+    if (this.#live.has(owner)) this.#gone.add(owner);
   }
 
   /**
@@ -282,9 +235,8 @@ export class TaskRegistry {
   /** Clears the engine's timers. Live tasks are not touched: call {@link shutdown} for that. */
   close(): void {
     clearInterval(this.#sweepTimer);
-    clearInterval(this.#heartbeatTimer);
     this.#sweepTimer = undefined;
-    this.#heartbeatTimer = undefined;
+    this.#heartbeat.stop();
   }
 
   async #stopLive(live: LiveTask, reason: string, graceMs: number): Promise<void> {
@@ -300,33 +252,27 @@ export class TaskRegistry {
     live.done ??= deferred<void>();
     await Promise.race([live.done.promise, graceOver]);
     clearTimeout(timer);
-    // A tool that ignores its signal past the grace period still ends, once, as cancelled.
+    if (live.finished) return;
+    // The tool ignores its signal. It still ends, once, as cancelled; its places go to
+    // the next in line (a zombie must not starve its session), and it is counted until it really ends.
+    live.zombie = true;
+    this.#zombies++;
+    this.onWarning?.(
+      `task "${live.taskId}" (tool "${live.record.tool_name}") ignored its stop for ${graceMs} ms: marked cancelled and its place freed, ` +
+        `but its code is still running (${this.#zombies} such task(s) now). Make the tool honour task.signal or task.sleep.`,
+    );
     this.#finish(live, { kind: "stopped" });
-  }
-
-  /** The task has its session's place; it runs now, or once the server has a place too. */
-  #admitted(live: LiveTask): void {
-    if (this.#serverLimit?.enter(live) === false) return;
-    this.#run(live);
+    this.#release(live);
   }
 
   /**
-   * The task's generator ended (not when a stopped task was marked cancelled
-   * after the grace period: a tool that ignores its signal keeps its place
-   * until it really ends). Its places go to the next in line.
+   * The task's places go to the next in line: when its generator ended, or at
+   * the grace deadline of a stop it ignores. Once per task.
    */
   #release(live: LiveTask): void {
-    const server = this.#serverLimit;
-    if (server) {
-      const next = server.leave();
-      if (next) this.#run(next);
-    }
-    const owner = live.record.owner;
-    const session = this.#sessionLimits.get(owner);
-    if (!session) return;
-    const next = session.leave();
-    if (next) this.#admitted(next);
-    else if (session.idle) this.#sessionLimits.delete(owner);
+    if (live.released) return;
+    live.released = true;
+    this.#scheduler.release(live);
   }
 
   /** Makes the task's generator and drives it; {@link #driven} hears how it ended (no frame of ours waits meanwhile). */
@@ -350,6 +296,10 @@ export class TaskRegistry {
 
   /** The generator ended: the task's terminal event, then its places go to the next in line. */
   readonly #driven = (live: LiveTask, outcome: DriveOutcome): void => {
+    if (live.zombie) {
+      this.#zombies--;
+      this.onWarning?.(`task "${live.taskId}" (tool "${live.record.tool_name}"), cancelled earlier, has now really ended.`);
+    }
     try {
       this.#finish(live, live.aborted ? { kind: "stopped" } : outcome);
     } finally {
@@ -360,6 +310,10 @@ export class TaskRegistry {
   /** One handler for every task's yields (the task comes as an argument): no closure per task. */
   readonly #onYield = (live: LiveTask, value: unknown): void | Promise<void> => {
     if (live.finished) return;
+    const size = checkJson(value);
+    // Thrown into driveGenerator: the generator is finished (its finally blocks run) and the task fails with this.
+    if (typeof size === "string") throw unsendable(live.record, `update #${live.record.seq}`, size);
+    live.lastUpdateBytes = size;
     live.record.last_update = value;
     const delivered = this.#emit(live, "update", value);
     const saved = this.store.save(live.record);
@@ -373,34 +327,45 @@ export class TaskRegistry {
     const now = Date.now();
     record.finished_at = now;
     record.expires_at = now + this.#options.ttlMs;
+    let bytes = live.lastUpdateBytes;
+    const size = outcome.kind === "returned" ? checkJson(outcome.value) : 0;
+    if (typeof size === "string") outcome = { kind: "threw", error: unsendable(record, "return value", size) };
     switch (outcome.kind) {
       case "returned":
         record.status = "completed";
         record.result = outcome.value === undefined ? null : outcome.value;
+        bytes += size as number;
         void this.#emit(live, "complete", record.result, now);
         break;
       case "threw":
         record.status = "failed";
         record.error = errorMessage(outcome.error);
+        bytes += record.error.length;
         void this.#emit(live, "failed", record.error, now);
         break;
       case "stopped":
         record.status = "cancelled";
         record.error = live.stopReason ?? STOPPED_REASON;
+        bytes += record.error.length;
         void this.#emit(live, "cancelled", record.error, now);
         break;
     }
     live.finished = true;
-    const owned = this.#live.get(record.owner);
+    const owner = record.owner;
+    const owned = this.#live.get(owner);
     if (owned?.delete(record.task_id)) {
       this.#liveCount--;
-      if (owned.size === 0) this.#live.delete(record.owner);
+      if (owned.size === 0) this.#live.delete(owner);
     }
-    if (this.#liveCount === 0) {
-      clearInterval(this.#heartbeatTimer);
-      this.#heartbeatTimer = undefined;
+    if (this.#liveCount === 0) this.#heartbeat.stop();
+    if (this.#gone.has(owner)) {
+      // Nobody can read it: the terminal event went to whoever still listens, the record goes.
+      if (!this.#live.has(owner)) this.#gone.delete(owner);
+      void Promise.resolve(this.store.delete(owner, record.task_id)).catch(() => undefined);
+    } else {
+      void Promise.resolve(this.store.save(record)).catch(() => undefined);
+      this.#finishedRecords.add(owner, record.task_id, bytes, record.expires_at);
     }
-    void Promise.resolve(this.store.save(record)).catch(() => undefined);
     live.done?.resolve();
   }
 
@@ -410,84 +375,26 @@ export class TaskRegistry {
     record.seq += 1;
     record.updated_at = now;
     live.lastEventAt = now;
-    return live.spec.onEvent({ event, seq: record.seq, payload });
-  }
-
-  #sessionLimit(owner: string): Admission<LiveTask> {
-    let limit = this.#sessionLimits.get(owner);
-    if (!limit) {
-      limit = new Admission(this.#options.maxRunningPerSession);
-      this.#sessionLimits.set(owner, limit);
+    try {
+      return live.spec.onEvent({ event, seq: record.seq, payload });
+    } catch (error) {
+      // A delivery layer that throws must not take the engine's bookkeeping (the terminal state, the places) with it.
+      this.onWarning?.(`delivering ${event} #${record.seq} of task "${record.task_id}" failed: ${errorMessage(error)}`);
+      return undefined;
     }
-    return limit;
   }
 
   *#allLive(): IterableIterator<LiveTask> {
     for (const owned of this.#live.values()) yield* owned.values();
   }
 
-  #ensureHeartbeat(): void {
-    if (this.#heartbeatTimer) return;
-    const every = this.#options.heartbeatMs;
-    // One sweep for all tasks (never a timer per event): a silent task hears one within [every, 1.5 × every].
-    this.#heartbeatTimer = setInterval(() => {
-      const now = Date.now();
-      for (const live of this.#allLive()) {
-        if (now - live.lastEventAt >= every && !live.finished) {
-          live.lastEventAt = now;
-          live.spec.onHeartbeat?.(live.record.seq);
-        }
-      }
-    }, timerMs(Math.max(1, Math.floor(every / 2))));
-    this.#heartbeatTimer.unref();
-  }
-
   async #sweep(): Promise<void> {
+    const now = Date.now();
+    this.#finishedRecords.expire(now);
     try {
-      await this.store.sweep(Date.now());
+      await this.store.sweep(now);
     } catch {
       // A store that cannot sweep now will be asked again on the next tick.
-    }
-  }
-}
-
-
-function queueFull(queue: Admission<LiveTask>, limit: number): McpcError {
-  return new McpcError(
-    "TASK_LIMIT",
-    `Too many tasks in this session: ${queue.running} running and ${queue.waiting} queued ` +
-      `(limit ${limit} queued). Wait for some to finish, or stop them.`,
-  );
-}
-
-/** Node runs a timer of more than 2^31 − 1 ms (an `Infinity` option, say) after 1 ms: clamp instead. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function timerMs(ms: number): number {
-  return Math.min(ms, MAX_TIMER_MS);
-}
-
-function unknownTask(taskId: string): McpcError {
-  return new McpcError(
-    "UNKNOWN_TASK",
-    `Unknown task "${taskId}": this session has no task with that id (it may have been cleaned up, or belong to another session).`,
-  );
-}
-
-/** The wire snapshot of a record: a shallow copy without the store's own fields. */
-export function snapshot(record: TaskRecord): TaskSnapshot {
-  const { owner: _owner, expires_at: _expires, ...wire } = record;
-  return wire;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function validateOptions(options: Required<Omit<TaskEngineOptions, "store">>): void {
-  for (const [name, value] of Object.entries(options)) {
-    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
-      throw new McpcError("INVALID_ARGUMENT", `Task option "${name}" must be a positive number of ${name.endsWith("Ms") ? "milliseconds" : "tasks"}; got ${String(value)}.`);
     }
   }
 }

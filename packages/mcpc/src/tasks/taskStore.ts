@@ -35,3 +35,9 @@ export interface TaskStore {
   /** Removes finished records whose `expires_at` is past; returns how many. */
   sweep(now: number): MaybePromise<number>;
 }
+
+/** The wire snapshot of a record: a shallow copy without the store's own fields. */
+export function snapshot(record: TaskRecord): TaskSnapshot {
+  const { owner: _owner, expires_at: _expires, ...wire } = record;
+  return wire;
+}

@@ -9,7 +9,7 @@ import { ElicitRequestSchema, LoggingMessageNotificationSchema } from "@modelcon
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcClient } from "../../src/client/index.js";
-import { McpcServer, Tool, type TaskContext } from "../../src/index.js";
+import { McpcServer, MemoryTaskStore, Tool, type TaskContext, type TaskRecord, type TaskStore } from "../../src/index.js";
 import type { HttpServing } from "../../src/runtime/http/index.js";
 import { waitFor } from "../support/async.js";
 import { collect } from "./scenarios.js";
@@ -49,8 +49,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serveSmall(): Promise<{ server: Small; serving: HttpServing }> {
-  const server = new Small({ name: "small", version: "1.0.0" });
+async function serveSmall(store?: TaskStore): Promise<{ server: Small; serving: HttpServing }> {
+  const server = new Small({ name: "small", version: "1.0.0", ...(store && { tasks: { store } }) });
   const serving = await server.serve({ transport: "http", port: 0, handleSignals: false, exitOnClose: false });
   cleanups.push(() => serving.close());
   return { server, serving };
@@ -108,8 +108,16 @@ describe("serve({ transport: \"http\" }) in process", () => {
     expect(await task.value()).toBe("hello Ada");
   });
 
-  it("close() ends running tasks cancelled, ends the streams and frees the port", async () => {
-    const { server, serving } = await serveSmall();
+  it("close() ends running tasks cancelled, ends the streams, drops the closed sessions' records and frees the port", async () => {
+    // The store sees every state the engine saves: the closed session's records are gone afterwards.
+    const store = new MemoryTaskStore();
+    const saved: TaskRecord[] = [];
+    const save = store.save.bind(store);
+    store.save = (record) => {
+      saved.push({ ...record });
+      save(record);
+    };
+    const { server, serving } = await serveSmall(store);
     const client = new McpcClient(new Client({ name: "c", version: "1" }), { legacy: false });
     await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
     cleanups.push(() => client.close());
@@ -118,7 +126,10 @@ describe("serve({ transport: \"http\" }) in process", () => {
     if (!session) throw new Error("no session");
     await serving.close();
     await serving.closed;
-    expect(await server.runtime.registry.get(session.owner, task.taskId)).toMatchObject({ status: "cancelled", error: "Server shutting down" });
+    expect(saved.filter((record) => record.task_id === task.taskId && record.finished_at !== undefined)).toEqual([
+      expect.objectContaining({ status: "cancelled", error: "Server shutting down" }),
+    ]);
+    await expect(server.runtime.registry.get(session.owner, task.taskId)).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
     expect(server.runtime.sessions.size).toBe(0);
     await expect(fetch(serving.url, { method: "POST" })).rejects.toThrow();
   });

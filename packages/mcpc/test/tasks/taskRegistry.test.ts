@@ -1,71 +1,9 @@
 /* eslint-disable require-yield -- a task that only waits and returns, never yielding, is a case under test here. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { McpcError } from "../../src/errors.js";
-import { STOPPED_REASON, TaskRegistry, type TaskEngineOptions, type TaskEvent, type TaskStartSpec } from "../../src/tasks/taskRegistry.js";
-import { aborted, gate, settle, waitFor, type Gate } from "../support/async.js";
-
-const registries: TaskRegistry[] = [];
-const gates: Gate[] = [];
-
-function makeRegistry(options: TaskEngineOptions = {}): TaskRegistry {
-  const registry = new TaskRegistry(options);
-  registries.push(registry);
-  return registry;
-}
-
-/** A gate that afterEach opens, so no generator is left suspended. */
-function testGate(): Gate {
-  const g = gate();
-  gates.push(g);
-  return g;
-}
-
-afterEach(async () => {
-  for (const g of gates.splice(0)) g.open();
-  await Promise.all(registries.splice(0).map((registry) => registry.shutdown("test over", 500)));
-});
-
-/** Records one task's events and heartbeats. */
-function tracker() {
-  const events: TaskEvent[] = [];
-  const eventTimes: number[] = [];
-  const heartbeats: { seq: number; at: number }[] = [];
-  return {
-    events,
-    eventTimes,
-    heartbeats,
-    onEvent: (event: TaskEvent) => {
-      events.push(event);
-      eventTimes.push(Date.now());
-    },
-    onHeartbeat: (seq: number) => void heartbeats.push({ seq, at: Date.now() }),
-    terminals: () => events.filter((e) => e.event === "complete" || e.event === "failed" || e.event === "cancelled"),
-    ended: () => waitFor(() => events.some((e) => e.event === "complete" || e.event === "failed" || e.event === "cancelled"), "a terminal event"),
-  };
-}
-
-type Tracker = ReturnType<typeof tracker>;
-
-function spec(t: Tracker, run: TaskStartSpec["run"], extra: Partial<TaskStartSpec> = {}): TaskStartSpec {
-  return { owner: "s1", toolName: "tool", run, onEvent: t.onEvent, onHeartbeat: t.onHeartbeat, ...extra };
-}
-
-/** A generator that waits on a gate, then returns `value`. */
-function waiting(g: Gate, value: unknown = "done"): TaskStartSpec["run"] {
-  return async function* () {
-    await g.promise;
-    return value;
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<McpcError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(McpcError);
-  return error as McpcError;
-}
+import { STOPPED_REASON, type TaskEvent, type TaskStartSpec } from "../../src/tasks/taskRegistry.js";
+import { aborted, settle, waitFor } from "../support/async.js";
+import { makeRegistry, rejection, spec, testGate, tracker, waiting } from "../support/registry.js";
 
 describe("TaskRegistry events", () => {
   it("start() delivers created (seq 1) before it resolves and before the generator body runs", async () => {
