@@ -183,11 +183,15 @@ describe("limits and the stop policy (maxSessions 3, idle 300 ms)", () => {
     server = await start(["--max-sessions", "3", "--idle-ms", "300", "--session-close", "stop"]);
   });
 
-  it("refuses one session more than the limit with 503, and admits again once one closed", async () => {
+  it("refuses one session more than the limit with 503 while every session has a task running, and admits again once one closed", async () => {
     const [first, ...others] = [raw(server.url), raw(server.url), raw(server.url)];
     if (!first) throw new Error("unreachable");
     await first.initialize(true);
     for (const other of others) expect((await other.initialize(true)).status).toBe(200);
+    // A session with a task running is never closed to make room (an idle one would be).
+    for (const [i, session] of [first, ...others].entries()) {
+      await session.request("tools/call", { name: "watch", arguments: {}, _meta: { "mcpc/task": { task_id: `busy-${i}` } } });
+    }
     const refused = await raw(server.url).initialize(true);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
@@ -215,12 +219,13 @@ describe("limits and the stop policy (maxSessions 3, idle 300 ms)", () => {
     }, "the stopped task's finally block", 5_000);
   });
 
-  it("closes an idle session and stops its task (finally ran), while a session with an open GET stream stays", async () => {
+  it("closes an idle session and stops its task (finally ran), while a session listening on its GET stream for a running task stays", async () => {
     const idle = raw(server.url);
     await idle.initialize(true);
     await idle.request("tools/call", { name: "watch", arguments: {}, _meta: { "mcpc/task": { task_id: "left-alone" } } });
     const listening = raw(server.url);
     await listening.initialize(true);
+    await listening.request("tools/call", { name: "watch", arguments: {}, _meta: { "mcpc/task": { task_id: "listened-to" } } });
     const stream = await listening.get();
     cleanups.push(() => stream.body?.cancel() ?? Promise.resolve());
     // Watched from a third session: a request on the idle one would be activity.

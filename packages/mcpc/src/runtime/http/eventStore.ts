@@ -9,12 +9,16 @@ export const GET_STREAM_ID = "_GET_stream";
 export interface SessionEventStoreOptions {
   /** How many events the store keeps; older ones are dropped first. Default 1,000. */
   maxEvents?: number;
+  /** How much the kept events may weigh together, in characters of their JSON; older ones are dropped first. Default 1 MiB. */
+  maxBytes?: number;
 }
 
 interface Stored {
   readonly streamId: StreamId;
   /** `undefined` for the SDK's priming events (empty `data:`), which are never replayed. */
   readonly message: JSONRPCMessage | undefined;
+  /** Characters of the message's JSON (0 for a priming event). */
+  readonly size: number;
 }
 
 /**
@@ -31,9 +35,10 @@ interface Stored {
  * session; the stream id is in the id so it can be read back even after the event
  * itself was dropped.
  *
- * At most `maxEvents` events are kept (oldest dropped first). A client that
- * resumes from an id older than that gets what is left, and sees a gap in the
- * MCPC `seq` numbers, which the client recovers with `mcpc/tasks/get`.
+ * At most `maxEvents` events weighing at most `maxBytes` together are kept
+ * (oldest dropped first; the newest is kept even when it alone is heavier). A
+ * client that resumes from an id older than that gets what is left, and sees a
+ * gap in the MCPC `seq` numbers, which the client recovers with `mcpc/tasks/get`.
  *
  * @example
  * ```ts
@@ -44,6 +49,8 @@ interface Stored {
 export class SessionEventStore implements EventStore {
   readonly #key = randomUUID().replaceAll("-", "").slice(0, 16);
   readonly #max: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   /** Stored events; `#events[i]` has counter `#first + i`. */
   #events: Array<Stored | undefined> = [];
   #head = 0;
@@ -53,7 +60,15 @@ export class SessionEventStore implements EventStore {
   constructor(options: SessionEventStoreOptions = {}) {
     const max = options.maxEvents ?? 1_000;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxEvents must be a positive integer; got ${String(max)}.`);
+    const maxBytes = options.maxBytes ?? 1024 * 1024;
+    if (typeof maxBytes !== "number" || Number.isNaN(maxBytes) || maxBytes <= 0) throw new RangeError(`maxBytes must be a positive number; got ${String(maxBytes)}.`);
     this.#max = max;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Characters of JSON held now. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Events held now. */
@@ -73,8 +88,12 @@ export class SessionEventStore implements EventStore {
   storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const counter = ++this.#last;
     // The SDK stores `{}` as the priming event of each stream: a cursor, not a message.
-    this.#events.push({ streamId, message: "jsonrpc" in message ? message : undefined });
-    if (this.size > this.#max) this.#dropOldest();
+    const kept = "jsonrpc" in message ? message : undefined;
+    // A second serialisation (the SDK makes its own to write the event): the price of a byte bound.
+    const size = kept === undefined ? 0 : JSON.stringify(kept).length;
+    this.#events.push({ streamId, message: kept, size });
+    this.#bytes += size;
+    while (this.size > this.#max || (this.#bytes > this.#maxBytes && this.size > 1)) this.#dropOldest();
     return Promise.resolve(`${this.#key}.${counter}.${streamId}`);
   }
 
@@ -106,6 +125,7 @@ export class SessionEventStore implements EventStore {
   }
 
   #dropOldest(): void {
+    this.#bytes -= this.#events[this.#head]?.size ?? 0;
     this.#events[this.#head] = undefined;
     this.#head++;
     this.#first++;

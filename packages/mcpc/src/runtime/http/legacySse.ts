@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
-import type { HttpContext } from "./httpContext.js";
+import { faultAnswers, answerFaults } from "./envelope.js";
+import { clientKey, type HttpContext } from "./httpContext.js";
 import { readJsonBody } from "./requestBody.js";
+import { ResponseGauge } from "./responseGauge.js";
 import { HTTP_ERROR_CODES, refuse } from "./security.js";
 import type { HttpSession } from "./sessionTable.js";
 
@@ -17,20 +19,26 @@ export async function openLegacySse(context: HttpContext, request: IncomingMessa
   if (request.method !== "GET") {
     return refuse(response, { status: 405, code: HTTP_ERROR_CODES.refused, message: "Method Not Allowed: /sse takes GET.", headers: { Allow: "GET" } });
   }
-  if (!context.admit(response)) return;
+  const client = clientKey(request, principal);
+  if (!(await context.admit(response, client))) return;
   const transport = new SSEServerTransport(LEGACY_MESSAGES_PATH, response);
   const entry: HttpSession = {
     kind: "sse",
     id: transport.sessionId,
     principal,
+    client,
+    outbound: new ResponseGauge(),
     transport,
     session: undefined,
     openRequests: 0,
+    openStreams: 0,
     lastActivity: Date.now(),
     getStreamOpened: true,
   };
   context.sessions.add(entry);
-  context.sessions.track(entry, (done) => response.once("close", done));
+  context.sessions.track(entry, (done) => response.once("close", done), true);
+  // The one stream carries every answer and event of the session: its buffer is what the gauge reads.
+  entry.outbound.track(response);
   // connect() starts the transport, which writes the stream's headers and its `endpoint` event.
   await context.connect(entry, response);
 }
@@ -48,6 +56,12 @@ export async function postLegacyMessage(context: HttpContext, request: IncomingM
   if (!entry) return;
   const body = await readJsonBody(request, context.options.maxBodyBytes);
   if (!body.ok) return refuse(response, body.refusal);
+  const faults = faultAnswers(body.body);
+  if (faults) {
+    // Answers travel on the stream in this transport; the POST says it was refused, with the same errors.
+    for (const answer of Array.isArray(faults) ? faults : [faults]) await entry.transport.send(answer).catch(() => undefined);
+    return answerFaults(response, faults);
+  }
   context.sessions.track(entry, (done) => response.once("close", done));
   await entry.transport.handlePostMessage(request, response, body.body);
 }

@@ -2,9 +2,12 @@ import { newId } from "../../util/ids.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { answerFaults, faultAnswers } from "./envelope.js";
 import { SessionEventStore } from "./eventStore.js";
-import type { HttpContext } from "./httpContext.js";
+import { clientKey, type HttpContext } from "./httpContext.js";
+import { cancelWhenAbandoned } from "./postCancellation.js";
 import { readJsonBody } from "./requestBody.js";
+import { ResponseGauge } from "./responseGauge.js";
 import { HTTP_ERROR_CODES, refuse } from "./security.js";
 import type { HttpSession } from "./sessionTable.js";
 
@@ -21,6 +24,9 @@ export async function handleStreamableHttp(context: HttpContext, request: Incomi
     case "POST": {
       const body = await readJsonBody(request, context.options.maxBodyBytes);
       if (!body.ok) return refuse(response, body.refusal);
+      // The SDK would refuse these with `id: null`: answered here, with their ids.
+      const faults = faultAnswers(body.body);
+      if (faults) return answerFaults(response, faults);
       if (sessionId === undefined) {
         if (!isInitialize(body.body)) {
           return refuse(response, {
@@ -34,6 +40,8 @@ export async function handleStreamableHttp(context: HttpContext, request: Incomi
       const entry = context.find(response, sessionId, principal, "streamable-http");
       if (!entry) return;
       context.sessions.track(entry, (done) => response.once("close", done));
+      entry.outbound.track(response);
+      cancelWhenAbandoned(entry, response, body.body);
       return entry.transport.handleRequest(request, response, body.body);
     }
     case "GET":
@@ -43,8 +51,12 @@ export async function handleStreamableHttp(context: HttpContext, request: Incomi
       }
       const entry = context.find(response, sessionId, principal, "streamable-http");
       if (!entry) return;
-      if (request.method === "GET") prepareGetStream(entry, request);
-      context.sessions.track(entry, (done) => response.once("close", done));
+      const listening = request.method === "GET";
+      if (listening) {
+        prepareGetStream(entry, request);
+        entry.outbound.track(response);
+      }
+      context.sessions.track(entry, (done) => response.once("close", done), listening);
       return entry.transport.handleRequest(request, response);
     }
     default:
@@ -58,10 +70,11 @@ export async function handleStreamableHttp(context: HttpContext, request: Incomi
 }
 
 async function openSession(context: HttpContext, request: IncomingMessage, response: ServerResponse, body: unknown, principal: string | undefined): Promise<void> {
-  if (context.admit(response) === false) return;
+  const client = clientKey(request, principal);
+  if (!(await context.admit(response, client))) return;
   const id = newId();
   const { options } = context;
-  const eventStore = new SessionEventStore({ maxEvents: options.maxEventsPerSession });
+  const eventStore = new SessionEventStore({ maxEvents: options.maxEventsPerSession, maxBytes: options.maxEventBytesPerSession });
   const transport = new StreamableHTTPServerTransport({
     sessionIdGenerator: () => id,
     eventStore,
@@ -72,16 +85,20 @@ async function openSession(context: HttpContext, request: IncomingMessage, respo
     kind: "streamable-http",
     id,
     principal,
+    client,
+    outbound: new ResponseGauge(),
     transport,
     eventStore,
     session: undefined,
     openRequests: 0,
+    openStreams: 0,
     lastActivity: Date.now(),
     getStreamOpened: false,
   };
   context.sessions.add(entry);
   if (!(await context.connect(entry, response))) return;
   context.sessions.track(entry, (done) => response.once("close", done));
+  entry.outbound.track(response);
   await transport.handleRequest(request, response, body);
   // The SDK refused the initialize (a missing Accept type, say): no session came of it.
   if (transport.sessionId === undefined) {

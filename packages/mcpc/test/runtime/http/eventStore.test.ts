@@ -66,3 +66,17 @@ describe("SessionEventStore", () => {
     expect(sent).toEqual([note(2), note(3)]);
   });
 });
+
+describe("SessionEventStore byte bound", () => {
+  it("drops the oldest events once the kept ones weigh more than maxBytes, keeping the newest even when it alone is heavier", async () => {
+    const heavy = (n: number): JSONRPCMessage => ({ jsonrpc: "2.0", method: "notifications/mcpc", params: { seq: n, pad: "x".repeat(400) } });
+    const size = JSON.stringify(heavy(1)).length;
+    const store = new SessionEventStore({ maxBytes: size * 3 });
+    for (let n = 1; n <= 5; n++) await store.storeEvent(GET_STREAM_ID, heavy(n));
+    expect(store.size).toBe(3);
+    expect(store.bytes).toBe(size * 3);
+    expect((await replay(store, store.originId())).sent.map(([, m]) => (m as unknown as { params: { seq: number } }).params.seq)).toEqual([3, 4, 5]);
+    await store.storeEvent(GET_STREAM_ID, { jsonrpc: "2.0", method: "big", params: { pad: "y".repeat(size * 10) } });
+    expect(store.size).toBe(1);
+  });
+});
