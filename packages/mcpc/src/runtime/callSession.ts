@@ -39,7 +39,7 @@ export interface CallSession {
   readonly supportsForgedResponses: boolean;
   readonly transport: SessionTransport;
   readonly server: Server;
-  /** Set where the connection is one stream (not Streamable HTTP): calls ending together share one barrier ping. */
+  /** The session's ping barrier (its `oneStream` says whether calls ending together share one ping); where absent, each call pings on its own. */
   readonly pingBarrier?: PingBarrier;
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void;
   /** Sees each task event of a task this session started (`created` … terminal), so its close policy can act on them. */
