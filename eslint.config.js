@@ -21,7 +21,8 @@ export default tseslint.config(
   },
   {
     files: ["packages/*/src/**/*.ts"],
-    ignores: ["packages/*/src/cli/**", "packages/create-mcpc-server/**"],
+    // Terminal programs: the mcpc command and the scaffolder talk to the user on stdout.
+    ignores: ["packages/cli/**", "packages/create-mcpc-server/**"],
     rules: {
       "no-console": "error",
     },

@@ -10,4 +10,4 @@ export { validateProjectName, defaultDirectory } from "./names.js";
 export type { NameCheck } from "./names.js";
 export { main, processIo, command, EXIT } from "./cli.js";
 export type { ShellIo } from "./cli.js";
-export { MCPC_VERSION, SDK_VERSION, ZOD_RANGE } from "./versions.js";
+export { MCPC_VERSION, CLI_VERSION, SDK_VERSION, ZOD_RANGE } from "./versions.js";

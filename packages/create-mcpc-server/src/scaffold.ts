@@ -1,6 +1,6 @@
 import { defaultDirectory, validateProjectName } from "./names.js";
 import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, isTemplateName, type TemplateFile, type TemplateName, type TemplateSource } from "./templates.js";
-import { MCPC_VERSION, SDK_VERSION, ZOD_RANGE } from "./versions.js";
+import { CLI_VERSION, MCPC_VERSION, SDK_VERSION, ZOD_RANGE } from "./versions.js";
 
 /** The package managers a generated project's instructions are written for. */
 export const PACKAGE_MANAGERS = ["npm", "pnpm"] as const;
@@ -67,6 +67,7 @@ export function scaffold(options: ScaffoldOptions, source: TemplateSource): Scaf
     dirName: defaultDirectory(name),
     description: TEMPLATE_DESCRIPTIONS[template],
     mcpcVersion: options.mcpcVersion ?? MCPC_VERSION,
+    cliVersion: CLI_VERSION,
     sdkVersion: SDK_VERSION,
     zodRange: ZOD_RANGE,
     run: pm === "npm" ? "npm run" : "pnpm",

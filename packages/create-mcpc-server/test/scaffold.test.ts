@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { MCPC_VERSION, SDK_VERSION, ScaffoldError, TEMPLATE_NAMES, readTemplates, scaffold, validateProjectName, type TemplateSource } from "../src/index.js";
+import { CLI_VERSION, MCPC_VERSION, SDK_VERSION, ScaffoldError, TEMPLATE_NAMES, readTemplates, scaffold, validateProjectName, type TemplateSource } from "../src/index.js";
 
 const source = await readTemplates();
 const file = (files: Array<{ path: string; contents: string }>, path: string): string => {
@@ -32,23 +32,30 @@ describe("scaffold()", () => {
     expect(file(files, ".gitignore")).toContain("node_modules/");
   });
 
-  it("writes a package.json that depends on this mcpc, zod 4 and SDK 1.32.2, with dev, build, start and test scripts", () => {
+  it("writes a package.json that depends on this mcpc, zod 4 and SDK 1.32.2, with dev, build, start and test scripts and @mcpc/cli as a dev dependency", () => {
     const pkg = JSON.parse(file(scaffold({ name: "@acme/tools", template: "monitor" }, source).files, "package.json")) as {
       name: string;
       type: string;
       scripts: Record<string, string>;
       dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
     expect(pkg.name).toBe("@acme/tools");
     expect(pkg.type).toBe("module");
     expect(pkg.dependencies).toEqual({ mcpc: `^${MCPC_VERSION}`, zod: "^4.1.0", "@modelcontextprotocol/sdk": SDK_VERSION });
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(["dev", "build", "start", "test"]));
     expect(pkg.scripts.start).toBe("node dist/server.js");
+    // The `mcpc` command is for development only: a production install (`--omit=dev`) carries none of it.
+    expect(pkg.devDependencies["@mcpc/cli"]).toBe(`^${CLI_VERSION}`);
+    expect(pkg.scripts.dev).toBe("mcpc serve --watch src/server.ts");
   });
 
-  it("depends on the version of the workspace's mcpc package", async () => {
+  it("depends on the versions of the workspace's mcpc and @mcpc/cli packages", async () => {
     const mcpc = JSON.parse(await readFile(new URL("../../mcpc/package.json", import.meta.url), "utf8")) as { version: string };
     expect(MCPC_VERSION).toBe(mcpc.version);
+    const cli = JSON.parse(await readFile(new URL("../../cli/package.json", import.meta.url), "utf8")) as { name: string; version: string };
+    expect(cli.name).toBe("@mcpc/cli");
+    expect(CLI_VERSION).toBe(cli.version);
     expect(SDK_VERSION).toBe((JSON.parse(await readFile(new URL("../../mcpc/package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> }).dependencies["@modelcontextprotocol/sdk"]);
   });
 

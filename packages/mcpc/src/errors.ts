@@ -1,7 +1,7 @@
 /**
  * Local errors of the mcpc family. Each has a stable string `code` and a message
  * that names the tool, task or argument at fault and says what to do about it.
- * Wire errors (JSON-RPC codes) are made from these at the edge, in `runtime/`.
+ * Wire errors (JSON-RPC codes) are made from these at the edge (`session/wireError.ts`).
  */
 
 /** Every code an {@link McpcError} can carry. */

@@ -19,15 +19,16 @@ export type { ResourceOptions, StaticResourceOptions, TemplateResourceOptions, C
 export { Prompt } from "./decorators/prompt.js";
 export type { PromptDecorator } from "./decorators/prompt.js";
 export type { PromptOptions } from "./decorators/promptOptions.js";
-export type { MethodDecorator } from "./decorators/metadata.js";
+export type { McpcMethodDecorator } from "./decorators/metadata.js";
 
 // Serving
-export { McpcServer, createServer } from "./runtime/mcpcServer.js";
-export type { McpcServerOptions, ServeOptions, StdioServeOptions, HttpServeOptions, ToolProvider } from "./runtime/mcpcServer.js";
-export type { SessionOptions, SessionClosePolicy, TransportKind } from "./runtime/sessionOptions.js";
-export type { OutboundGauge } from "./runtime/outbound.js";
-export type { StdioOptions } from "./runtime/stdio.js";
-export type { EmitOptions } from "./runtime/runtime.js";
+export { McpcServer, createServer } from "./server/mcpcServer.js";
+export type { McpcServerOptions, ToolProvider } from "./server/mcpcServer.js";
+export type { ServeOptions, StdioServeOptions, HttpServeOptions } from "./server/serveOptions.js";
+export type { SessionOptions, SessionClosePolicy, TransportKind } from "./session/sessionOptions.js";
+export type { OutboundGauge } from "./session/outbound.js";
+export type { StdioOptions } from "./transports/stdio.js";
+export type { EmitOptions } from "./server/runtime.js";
 export type {
   ToolContext,
   TaskContext,
@@ -37,12 +38,12 @@ export type {
   ClientRequestOptions,
   SampleRequest,
   SampleResult,
-} from "./runtime/context.js";
-export type { ToolLogger, Logger, LogLevel } from "./runtime/logger.js";
+} from "./call/context.js";
+export type { ToolLogger, Logger, LogLevel } from "./util/logger.js";
 
 // The task engine
 export { TaskRegistry } from "./tasks/taskRegistry.js";
-export type { TaskEngineOptions, TaskEvent, TaskStartSpec, TaskRunControls } from "./tasks/taskRegistry.js";
+export type { TaskEngineOptions, TaskEvent, TaskStartSpec, TaskRunControls, TaskEngineStats, TaskPage, TaskPageRequest } from "./tasks/taskRegistry.js";
 export type { StopListener, StopSource } from "./tasks/taskControl.js";
 export { MemoryTaskStore } from "./tasks/memoryTaskStore.js";
 export type { TaskStore, TaskRecord, MaybePromise } from "./tasks/taskStore.js";
@@ -73,3 +74,9 @@ export type {
 // Errors
 export { McpcError } from "./errors.js";
 export type { McpcErrorCode } from "./errors.js";
+
+// For runners such as the mcpc CLI
+/** The `globalThis` key under which a runner (`mcpc serve`) installs its {@link ServeRunner}: the hand-over of a file's own `serve()` call. */
+export { SERVE_RUNNER_KEY } from "./server/serveRunner.js";
+/** What a runner installs under {@link SERVE_RUNNER_KEY}: it adopts the server a file's `serve()` call hands it. */
+export type { ServeRunner } from "./server/serveRunner.js";

@@ -139,7 +139,7 @@ function ownRecords(key: symbol, ctor: object): MethodRecord[] {
 type AnyMethod = (...args: never[]) => unknown;
 
 /** A method decorator usable under both decorator conventions. */
-export interface MethodDecorator {
+export interface McpcMethodDecorator {
   /** TC39 standard decorators (TypeScript ≥ 5 default, esbuild, tsx). */
   (value: AnyMethod, context: ClassMethodDecoratorContext): void;
   /** `experimentalDecorators` (NestJS-style projects). */
@@ -150,7 +150,7 @@ export interface MethodDecorator {
  * Builds a decorator that records `{ methodName, options }` under `kind`, the
  * way `@Tool` does: only public instance methods, nothing else checked here.
  */
-export function methodDecorator(decoratorName: string, kind: RecordKind, options: unknown): MethodDecorator {
+export function methodDecorator(decoratorName: string, kind: RecordKind, options: unknown): McpcMethodDecorator {
   function decorate(target: unknown, contextOrKey: unknown): void {
     if (isStandardContext(contextOrKey)) {
       if (contextOrKey.kind !== "method" || contextOrKey.static || contextOrKey.private) {
@@ -173,7 +173,7 @@ export function methodDecorator(decoratorName: string, kind: RecordKind, options
     }
     recordKindOnClass(kind, (target as { constructor: object }).constructor, { methodName: contextOrKey as string | symbol, options } as MethodRecord);
   }
-  return decorate as MethodDecorator;
+  return decorate as McpcMethodDecorator;
 }
 
 function isStandardContext(value: unknown): value is ClassMethodDecoratorContext & { kind: string } {

@@ -1,8 +1,8 @@
-import { methodDecorator, type MethodDecorator } from "./metadata.js";
+import { methodDecorator, type McpcMethodDecorator } from "./metadata.js";
 import type { PromptOptions } from "./promptOptions.js";
 
 /** The decorator `@Prompt` returns: usable under both decorator conventions. */
-export type PromptDecorator = MethodDecorator;
+export type PromptDecorator = McpcMethodDecorator;
 
 /**
  * Marks a method as an MCP prompt (`prompts/list`, `prompts/get`). The method

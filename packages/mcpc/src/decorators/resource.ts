@@ -1,8 +1,8 @@
-import { methodDecorator, type MethodDecorator } from "./metadata.js";
+import { methodDecorator, type McpcMethodDecorator } from "./metadata.js";
 import type { ResourceOptions } from "./resourceOptions.js";
 
 /** The decorator `@Resource` returns: usable under both decorator conventions. */
-export type ResourceDecorator = MethodDecorator;
+export type ResourceDecorator = McpcMethodDecorator;
 
 /**
  * Marks a method as an MCP resource (`resources/list`, `resources/read`), at a

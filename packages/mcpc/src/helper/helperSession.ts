@@ -3,11 +3,12 @@ import { textOf } from "../util/describe.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { MCPC_CAPABILITY, type McpcMessage } from "../protocol/message.js";
-import type { CallRuntime, CallSession } from "../runtime/callSession.js";
-import { wireMessageFor, type LegacySession } from "../runtime/legacyDialect.js";
-import type { Logger, LogLevel } from "../runtime/logger.js";
+import type { CallRuntime, CallSession } from "../call/callSession.js";
+import { wireMessageFor } from "../rungs/legacyDialect.js";
+import type { LegacySession } from "../call/callSession.js";
+import type { Logger, LogLevel } from "../util/logger.js";
 import { HelperTransport } from "./helperTransport.js";
-import { PingBarrier } from "../runtime/pingBarrier.js";
+import { PingBarrier } from "../session/pingBarrier.js";
 
 /**
  * One connection of a plain SDK server with the helper attached: what the

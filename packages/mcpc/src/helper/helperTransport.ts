@@ -2,10 +2,10 @@ import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { RESERVED_ARGUMENTS } from "../definitions/toolDefinitions.js";
 import { isLegacyHandshakeTool, type LegacyTag } from "../protocol/legacy.js";
-import type { CallSession } from "../runtime/callSession.js";
-import { answerHandshake, readLegacyCall } from "../runtime/legacyDialect.js";
-import { SessionTransport } from "../runtime/sessionTransport.js";
-import { WireError } from "../runtime/wireError.js";
+import type { CallSession } from "../call/callSession.js";
+import { answerHandshake, readLegacyCall } from "../rungs/legacyDialect.js";
+import { SessionTransport } from "../session/sessionTransport.js";
+import { WireError } from "../call/wireError.js";
 
 /**
  * The session transport of a plain SDK server with the helper attached. The

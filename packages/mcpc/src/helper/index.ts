@@ -6,7 +6,7 @@
  */
 export { McpcHelper, attach } from "./mcpcHelper.js";
 export type { McpcHelperOptions, MessageFields, TaskWorker, ToolCallExtra } from "./mcpcHelper.js";
-export type { TaskContext, ToolContext } from "../runtime/context.js";
+export type { TaskContext, ToolContext } from "../call/context.js";
 export type { LegacyProtocolInfo } from "../protocol/legacy.js";
 export { McpcError } from "../errors.js";
 export type {

@@ -17,12 +17,12 @@ import {
   type TaskEventName,
   type TaskSnapshot,
 } from "../protocol/message.js";
-import type { CallRuntime } from "../runtime/callSession.js";
-import type { TaskContext } from "../runtime/context.js";
-import { stderrLogger, type Logger } from "../runtime/logger.js";
-import type { EmitOptions } from "../runtime/runtime.js";
-import { registerTaskRequests } from "../runtime/taskRequests.js";
-import { runBackground } from "../runtime/toolCall.js";
+import type { CallRuntime } from "../call/callSession.js";
+import type { TaskContext } from "../call/context.js";
+import { stderrLogger, type Logger } from "../util/logger.js";
+import type { EmitOptions } from "../call/callSession.js";
+import { registerTaskRequests } from "../session/taskRequests.js";
+import { runBackground } from "../rungs/toolCall.js";
 import { TaskRegistry, type TaskEngineOptions } from "../tasks/taskRegistry.js";
 import { MCPC_PACKAGE_VERSION } from "../version.js";
 import { HelperSession } from "./helperSession.js";

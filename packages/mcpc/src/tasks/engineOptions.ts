@@ -14,7 +14,7 @@ export interface TaskEngineOptions {
   /**
    * How long a stopped task may take to run its `finally` blocks before it is marked cancelled.
    * A tool still running then is a zombie: it gives up its concurrency places and is counted
-   * ({@link TaskEngineStats.zombies}) until it really ends. Default 5 s.
+   * (`TaskRegistry.stats().zombies`) until it really ends. Default 5 s.
    */
   stopGraceMs?: number;
   /** How long a finished task stays readable through `check`. Default 1 h. */

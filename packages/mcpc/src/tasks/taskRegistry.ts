@@ -30,7 +30,7 @@ export const STOPPED_REASON = "Task stopped";
  *
  * Whatever a tool yields, returns or throws, each task ends with exactly one
  * terminal event whose payload JSON can carry: values that cannot be sent are
- * caught here ({@link checkJson}) and end the task `failed`, saying why.
+ * caught here (`checkJson` in jsonPayload.ts) and end the task `failed`, saying why.
  */
 export class TaskRegistry {
   readonly store: TaskStore;

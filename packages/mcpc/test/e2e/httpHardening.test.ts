@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcServer, Tool, type TaskContext } from "../../src/index.js";
-import { serveHttp, type HttpServing } from "../../src/runtime/http/index.js";
+import { serveHttp, type HttpServing } from "../../src/transports/http/index.js";
 import { waitFor } from "../support/async.js";
 import { HttpPeer } from "./httpPeer.js";
 import { parseSse } from "./rawHttp.js";

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcClient } from "../../src/client/index.js";
 import { McpcServer, MemoryTaskStore, Tool, type TaskContext, type TaskRecord, type TaskStore } from "../../src/index.js";
-import type { HttpServing } from "../../src/runtime/http/index.js";
+import type { HttpServing } from "../../src/transports/http/index.js";
 import { waitFor } from "../support/async.js";
 import { collect } from "./scenarios.js";
 

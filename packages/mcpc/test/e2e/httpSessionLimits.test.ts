@@ -8,7 +8,7 @@ import type { IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcServer, Tool, type TaskContext } from "../../src/index.js";
-import type { HttpOptions, HttpServing } from "../../src/runtime/http/index.js";
+import type { HttpOptions, HttpServing } from "../../src/transports/http/index.js";
 import { waitFor } from "../support/async.js";
 import { HttpPeer, type PeerOptions } from "./httpPeer.js";
 

@@ -1,0 +1,111 @@
+import { defineCommand } from "citty";
+import type { McpcTaskMessage } from "mcpc/client";
+import { connectClient } from "./connect.js";
+import { Interrupted, UsageError } from "./runCli.js";
+import { createTaskView } from "./taskView.js";
+
+/** `mcpc call <server> <tool>`: starts a tool, shows its events live, prints the result. */
+export const callCommand = defineCommand({
+  meta: { name: "call", description: "Call a tool: live task events with a progress bar, then the final result; Ctrl-C stops the task on the server" },
+  args: {
+    server: { type: "positional", description: "A command that starts a stdio server (quoted), or an http(s):// URL", required: true },
+    tool: { type: "positional", description: "The tool's name", required: true },
+    arg: { type: "string", description: "An argument as key=value (repeatable); the value is JSON when it parses, else a string", valueHint: "key=value" },
+    json: { type: "string", description: "All arguments as one JSON object (--arg entries are merged over it)", valueHint: "{...}" },
+  },
+  async run({ args, rawArgs }) {
+    const toolArgs = parseToolArguments(typeof args.json === "string" ? args.json : undefined, collectFlag(rawArgs, "arg"));
+    const client = await connectClient(args.server);
+    const view = createTaskView();
+    const abort = new AbortController();
+    let interrupted = false;
+    let onSigint: (() => void) | undefined;
+    try {
+      const handle = await client.callTool(args.tool, toolArgs, { request: { signal: abort.signal, timeout: 24 * 60 * 60 * 1000 } });
+      const interruptedPromise = new Promise<void>((resolve) => {
+        onSigint = () => {
+          interrupted = true;
+          resolve();
+        };
+        process.once("SIGINT", onSigint);
+      });
+      const shown = (async () => {
+        for await (const event of handle.events()) view.show(event);
+      })();
+      const first = await Promise.race([handle.result().then((terminal) => ({ terminal })), interruptedPromise.then(() => undefined)]);
+      if (first === undefined) {
+        view.stop();
+        process.stderr.write(`\nmcpc: stopping task ${handle.taskId} on the server...\n`);
+        if (handle.mode === "background" && client.dialect === "native") {
+          const { task } = await client.stop(handle.taskId);
+          throw new Interrupted(`mcpc: task ${handle.taskId} stopped (${task.status}).`);
+        }
+        abort.abort(new Error("Interrupted"));
+        throw new Interrupted(`mcpc: call of ${args.tool} cancelled.`);
+      }
+      await shown;
+      view.stop();
+      printResult(first.terminal);
+      if (first.terminal.event !== "complete") throw new Error(`Tool ${args.tool} ${first.terminal.event}.`);
+    } catch (error) {
+      view.stop();
+      if (interrupted && !(error instanceof Interrupted)) throw new Interrupted(`mcpc: interrupted (${error instanceof Error ? error.message : String(error)}).`);
+      throw error;
+    } finally {
+      if (onSigint) process.off("SIGINT", onSigint);
+      await client.close().catch(() => undefined);
+    }
+  },
+});
+
+function printResult(terminal: McpcTaskMessage): void {
+  const result = terminal.result;
+  const text = typeof result === "string" ? result : JSON.stringify(result, null, 2);
+  if (terminal.event === "complete") process.stdout.write(`${text}\n`);
+  else process.stderr.write(`${terminal.event}: ${text}\n`);
+}
+
+/** Every value of a repeatable string flag (`--arg a=1 --arg=b=2`); citty keeps only the last. */
+export function collectFlag(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i];
+    if (arg === "--") break;
+    if (arg === `--${name}`) {
+      const value = rawArgs[i + 1];
+      if (value !== undefined) values.push(value);
+      i++;
+    } else if (arg?.startsWith(`--${name}=`)) {
+      values.push(arg.slice(name.length + 3));
+    }
+  }
+  return values;
+}
+
+/** Builds the tool's arguments from `--json` and `--arg k=v` entries (values are JSON when they parse). */
+export function parseToolArguments(json: string | undefined, pairs: readonly string[]): Record<string, unknown> {
+  let base: Record<string, unknown> = {};
+  if (json !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new UsageError(`--json is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError("--json must be a JSON object, e.g. '{\"url\":\"https://example.com\"}'.");
+    base = parsed as Record<string, unknown>;
+  }
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new UsageError(`--arg needs key=value; got "${pair}".`);
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Not JSON: the string itself.
+    }
+    base[pair.slice(0, at)] = value;
+  }
+  return base;
+}

@@ -1,0 +1,87 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolDefinition } from "../definitions/toolDefinitions.js";
+import { TERMINAL_EVENTS } from "../protocol/message.js";
+import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
+import { newId } from "../util/ids.js";
+import { TaskCallContext } from "../call/callContext.js";
+import { CallProgress } from "../call/callProgress.js";
+import type { CallSession } from "../call/callSession.js";
+import { errorResult, toToolResult } from "../call/toolResult.js";
+import { toWireError } from "../call/wireError.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * A background tool called by a client that did not ask for MCPC: the same
+ * task engine, each update sent as progress, the call answered with the return
+ * value.
+ *
+ * One object per call is the task's start spec (its methods are the engine's
+ * callbacks), its progress reporter and the call's abort listener, instead of a
+ * closure for each: at K = 1,000 open calls the server holds K of these.
+ */
+export class FallbackCall extends CallProgress implements TaskStartSpec {
+  readonly owner: string;
+  readonly toolName: string;
+  /** Minted here (as the engine would) so the session can track the task from its `created`. */
+  readonly taskId: string;
+  /** Settles with the task's terminal event. */
+  readonly ended: Promise<TaskEvent>;
+  readonly #tool: ToolDefinition;
+  readonly #args: unknown;
+  #end: ((event: TaskEvent) => void) | undefined;
+
+  constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra) {
+    super(session, extra);
+    this.owner = session.owner;
+    this.toolName = tool.name;
+    this.taskId = newId();
+    this.#tool = tool;
+    this.#args = args;
+    this.ended = new Promise((resolve) => (this.#end = resolve));
+  }
+
+  /** Runs the call to its answer. */
+  async answer(): Promise<CallToolResult> {
+    const { registry } = this.session.runtime;
+    const { signal } = this.extra;
+    await toWireError(registry.start(this));
+    signal.addEventListener("abort", this, { once: true });
+    // Cancelled while the task was being registered: the event has passed, so stop it now.
+    if (signal.aborted) this.handleEvent();
+    const end = await this.ended;
+    signal.removeEventListener("abort", this);
+    await this.barrier();
+    // Nobody will read this task again: its answer is the record.
+    registry.cleanup(this.owner, this.taskId).catch(() => undefined);
+    switch (end.event) {
+      case "complete":
+        return toToolResult(end.payload);
+      case "failed":
+        return errorResult(String(end.payload));
+      default:
+        return errorResult(`Tool "${this.toolName}" was cancelled: ${String(end.payload)}.`);
+    }
+  }
+
+  run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
+    return this.#tool.invoke(this.#args, new TaskCallContext(this.session, this.toolName, this.extra, controls, false)) as AsyncGenerator<unknown, unknown, undefined>;
+  }
+
+  onEvent(event: TaskEvent): Promise<void> | undefined {
+    this.session.trackTask?.(this.taskId, event.event);
+    if (event.event === "update") return this.update(event.payload);
+    if (TERMINAL_EVENTS.has(event.event)) this.#end?.(event);
+    return undefined;
+  }
+
+  onHeartbeat(): void {
+    this.beat();
+  }
+
+  /** The call was cancelled (`notifications/cancelled`): stop its task. */
+  handleEvent(): void {
+    this.session.runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client").catch(() => undefined);
+  }
+}

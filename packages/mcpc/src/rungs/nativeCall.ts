@@ -1,0 +1,107 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { ErrorCode, type CallToolResult, type RequestId, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolDefinition } from "../definitions/toolDefinitions.js";
+import { MCPC_NOTIFICATION, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
+import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
+import { newId } from "../util/ids.js";
+import { TaskCallContext } from "../call/callContext.js";
+import type { CallSession } from "../call/callSession.js";
+import { WireError, toWireError } from "../call/wireError.js";
+import { signalStopSource } from "../tasks/taskControl.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * A background tool called in the native dialect: the call is answered with
+ * `created` at once, the rest of the task follows as `notifications/mcpc`,
+ * after that answer (the session transport holds them until it went out).
+ *
+ * One object per task is its start spec (methods, not closures) and the call's
+ * abort listener: at 10,000 tasks in a session the server holds 10,000 of these.
+ */
+export class NativeCall implements TaskStartSpec {
+  readonly owner: string;
+  readonly toolName: string;
+  /** The client's id, or minted here: the first events may be made before start() resolves. */
+  readonly taskId: string;
+  readonly #session: CallSession;
+  readonly #tool: ToolDefinition;
+  readonly #args: unknown;
+  readonly #extra: Extra;
+  readonly #requestId: RequestId;
+
+  constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, taskId: string | undefined) {
+    this.owner = session.owner;
+    this.toolName = tool.name;
+    this.taskId = taskId ?? newId();
+    this.#session = session;
+    this.#tool = tool;
+    this.#args = args;
+    this.#extra = extra;
+    this.#requestId = extra.requestId;
+  }
+
+  /** Starts the task and answers the call with its `created` message. */
+  async answer(): Promise<CallToolResult> {
+    const { transport } = this.#session;
+    const { signal } = this.#extra;
+    // A cancel that came in the same read as the call aborted it before this handler ran:
+    // the SDK will send no answer, so no task is started for it.
+    if (signal.aborted) throw new WireError(ErrorCode.ConnectionClosed, "The call was cancelled before it started.");
+    transport.hold(this.#requestId);
+    try {
+      await toWireError(this.#session.runtime.registry.start(this));
+    } catch (error) {
+      transport.release(this.#requestId);
+      throw error;
+    }
+    // Listened to only now that the task exists: a cancel before `created` went out stops it.
+    signalStopSource(signal).onStop(this);
+    const created = createTaskMessage("created", this.#session.id, this.taskId, this.toolName, null, 1);
+    const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(created) }] };
+    if (!this.#tool.output) result.structuredContent = created as unknown as Record<string, unknown>;
+    return result;
+  }
+
+  run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
+    return this.#tool.invoke(this.#args, new TaskCallContext(this.#session, this.toolName, this.#extra, controls, true)) as AsyncGenerator<unknown, unknown, undefined>;
+  }
+
+  onEvent(event: TaskEvent): Promise<void> | undefined {
+    this.#session.trackTask?.(this.taskId, event.event);
+    // `created` is the call's own answer; the rest follow it.
+    if (event.event === "created") return undefined;
+    const message = createTaskMessage(event.event, this.#session.id, this.taskId, this.toolName, event.payload, event.seq);
+    return this.#session.transport.sendAfterAnswer(this.#requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
+  }
+
+  onHeartbeat(seq: number): void {
+    const beat: McpcHeartbeatMessage = {
+      type: "heartbeat",
+      event: "heartbeat",
+      session_id: this.#session.id,
+      task_id: this.taskId,
+      tool_name: this.toolName,
+      result: null,
+      protocol: "mcpc",
+      seq,
+    };
+    // Best effort: dropped (and counted in the drop notice) while the client is not keeping up.
+    this.#session.transport
+      .offer("heartbeats", { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: beat as unknown as Record<string, unknown> }, undefined, this.#requestId)
+      ?.catch(() => undefined);
+  }
+
+  /**
+   * The call was cancelled (`notifications/cancelled`). Before its answer went
+   * out, the answer never will (the SDK drops it), so the client never learns of
+   * the task: it is stopped, and its events are let go (the client that chose
+   * the task id sees them end `cancelled`). After the answer, a cancel changes nothing:
+   * stopping a task is `mcpc/tasks/stop`.
+   */
+  handleEvent(): void {
+    const { transport, runtime } = this.#session;
+    if (!transport.release(this.#requestId)) return;
+    runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client before it was answered").catch(() => undefined);
+  }
+}

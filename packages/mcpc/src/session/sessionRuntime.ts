@@ -1,0 +1,16 @@
+import type { CallRuntime } from "../call/callSession.js";
+import type { PromptDefinition } from "../definitions/promptDefinitions.js";
+import type { ResourceDefinition } from "../definitions/resourceDefinitions.js";
+import type { Logger } from "../util/logger.js";
+
+/**
+ * What a session needs from the server it belongs to: what a call needs
+ * (`CallRuntime`), plus what `initialize` reports and the catalog it serves.
+ * `McpcRuntime` is one; a session never reaches for the server class itself.
+ */
+export interface SessionRuntime extends CallRuntime {
+  readonly options: CallRuntime["options"] & { readonly version: string; readonly instructions?: string | undefined };
+  readonly resources: readonly ResourceDefinition[];
+  readonly prompts: ReadonlyMap<string, PromptDefinition>;
+  readonly logger: Logger;
+}

@@ -1,0 +1,48 @@
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { z } from "zod";
+import { MCPC_METHODS } from "../protocol/message.js";
+import type { TaskRegistry } from "../tasks/taskRegistry.js";
+import { invalidParams, toWireError } from "../call/wireError.js";
+import { describeValue } from "../util/describe.js";
+import { TASK_PAGE } from "../tasks/taskPage.js";
+
+// Params are checked by hand (readTaskId) so a bad one gets a -32602 that names the field, not a schema dump.
+const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: z.optional(z.looseObject({})) });
+const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: z.optional(z.looseObject({})) });
+const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.looseObject({})) });
+
+function readTaskId(method: string, params: Record<string, unknown> | undefined): string {
+  const taskId = params?.task_id;
+  if (typeof taskId !== "string" || taskId.length === 0) {
+    throw invalidParams(`${method} needs params { "task_id": "<id>" } with a non-empty string; got ${describeValue(taskId)}.`);
+  }
+  return taskId;
+}
+
+/**
+ * Registers `mcpc/tasks/get`, `stop` and `list` on an SDK server, answering only
+ * about the tasks `owner()` owns (the connection's session). `list` answers one
+ * page (`params.cursor`, `params.limit`: 100 by default, at most 1,000) with a
+ * `nextCursor` when more follow.
+ */
+export function registerTaskRequests(server: Server, registry: TaskRegistry, owner: () => string): void {
+  server.setRequestHandler(GetTaskRequest, async (request) => ({
+    task: await toWireError(() => registry.get(owner(), readTaskId(MCPC_METHODS.get, request.params))),
+  }));
+  server.setRequestHandler(StopTaskRequest, async (request) => {
+    const taskId = readTaskId(MCPC_METHODS.stop, request.params);
+    const outcome = await toWireError(() => registry.stop(owner(), taskId, "Task stopped by the client"));
+    return { task: outcome.task, stopped: outcome.stopped };
+  });
+  server.setRequestHandler(ListTasksRequest, async (request) => {
+    const { cursor, limit } = request.params ?? {};
+    if (cursor !== undefined && typeof cursor !== "string") {
+      throw invalidParams(`${MCPC_METHODS.list}: "cursor" must be the nextCursor string of the previous page; got ${describeValue(cursor)}.`);
+    }
+    if (limit !== undefined && typeof limit !== "number") {
+      throw invalidParams(`${MCPC_METHODS.list}: "limit" must be a number of tasks from 1 to ${TASK_PAGE.maxLimit}; got ${describeValue(limit)}.`);
+    }
+    const page = await toWireError(() => registry.listPage(owner(), { ...(cursor !== undefined && { cursor }), ...(limit !== undefined && { limit }) }));
+    return { tasks: page.tasks, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
+  });
+}
