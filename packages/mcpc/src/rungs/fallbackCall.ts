@@ -9,6 +9,7 @@ import { CallProgress } from "../call/callProgress.js";
 import type { CallSession } from "../call/callSession.js";
 import { errorResult, toToolResult } from "../call/toolResult.js";
 import { toWireError } from "../call/wireError.js";
+import type { BackgroundCall, Rung } from "./rung.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -85,3 +86,10 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     this.session.runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client").catch(() => undefined);
   }
 }
+
+/** The synchronous fallback: every call no other rung took (a plain client); it always accepts. */
+export const fallbackRung: Rung = {
+  name: "fallback",
+  accepts: () => true,
+  serve: ({ session, tool, args, extra }: BackgroundCall) => new FallbackCall(session, tool, args, extra).answer(),
+};

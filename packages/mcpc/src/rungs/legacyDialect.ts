@@ -23,6 +23,8 @@ import type { CallSession } from "../call/callSession.js";
 import { errorResult } from "../call/toolResult.js";
 import { WireError, invalidParams, toWireError } from "../call/wireError.js";
 import { signalStopSource } from "../tasks/taskControl.js";
+import { TaskCallContext } from "../call/callContext.js";
+import type { BackgroundCall, Rung } from "./rung.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -125,3 +127,15 @@ export function wireMessageFor(session: Pick<CallSession, "native" | "legacy">, 
   return legacyCallback({ ...message, session_id: sessionId } as McpcMessage);
 }
 
+/** The Python mcpc rung: a call carrying the legacy tag, from a session that negotiated the dialect with a handshake tool. */
+export const legacyRung: Rung = {
+  name: "legacy",
+  accepts: ({ session, legacyTag }) => legacyTag !== undefined && session.legacy !== undefined,
+  serve: ({ session, tool, args, extra, legacyTag }: BackgroundCall) => {
+    // accepts() saw the tag; a call served here without one is a plain call.
+    if (legacyTag === undefined) return Promise.reject(invalidParams(`Tool "${tool.name}" was called without its legacy tag.`));
+    return startLegacy(session, tool.name, legacyTag, extra, (controls) =>
+      tool.invoke(args, new TaskCallContext(session, tool.name, extra, controls, true)) as AsyncGenerator<unknown, unknown, undefined>,
+    );
+  },
+};

@@ -1,12 +1,14 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { ErrorCode, type CallToolResult, type RequestId, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
-import { MCPC_NOTIFICATION, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
+import { MCPC_NOTIFICATION, MCPC_TASK_META, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
 import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
 import { newId } from "../util/ids.js";
 import { TaskCallContext } from "../call/callContext.js";
 import type { CallSession } from "../call/callSession.js";
-import { WireError, toWireError } from "../call/wireError.js";
+import { WireError, invalidParams, toWireError } from "../call/wireError.js";
+import { describeValue } from "../util/describe.js";
+import type { BackgroundCall, Rung } from "./rung.js";
 import { signalStopSource } from "../tasks/taskControl.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -104,4 +106,26 @@ export class NativeCall implements TaskStartSpec {
     if (!transport.release(this.#requestId)) return;
     runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client before it was answered").catch(() => undefined);
   }
+}
+
+/** The native MCPC rung: a call tagged `_meta["mcpc/task"]` from a session that declared `experimental.mcpc`. */
+export const nativeRung: Rung = {
+  name: "native",
+  // The tag is read first: a malformed one is refused with -32602 whoever sent it.
+  accepts: ({ session, extra }) => readTaskTag(extra._meta) !== undefined && session.native,
+  serve: ({ session, tool, args, extra }: BackgroundCall) => new NativeCall(session, tool, args, extra, readTaskTag(extra._meta)?.taskId).answer(),
+};
+
+/** The native tag `_meta["mcpc/task"]`: undefined when absent; an error naming the field when malformed. */
+function readTaskTag(meta: Record<string, unknown> | undefined): { taskId: string | undefined } | undefined {
+  const tag = meta?.[MCPC_TASK_META];
+  if (tag === undefined) return undefined;
+  if (typeof tag !== "object" || tag === null) {
+    throw invalidParams(`_meta["${MCPC_TASK_META}"] must be an object like { "task_id": "<uuid>" } or {}.`);
+  }
+  const taskId = (tag as { task_id?: unknown }).task_id;
+  if (taskId !== undefined && (typeof taskId !== "string" || taskId.length === 0)) {
+    throw invalidParams(`_meta["${MCPC_TASK_META}"].task_id must be a non-empty string; got ${describeValue(taskId)}.`);
+  }
+  return { taskId: taskId as string | undefined };
 }

@@ -7,17 +7,14 @@ import {
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage } from "../errors.js";
-import { describeValue } from "../util/describe.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
-import { MCPC_TASK_META } from "../protocol/message.js";
 import { driveGenerator } from "../tasks/driveGenerator.js";
-import { TaskCallContext, ToolCallContext } from "../call/callContext.js";
+import { ToolCallContext } from "../call/callContext.js";
 import { CallProgress } from "../call/callProgress.js";
-import { FallbackCall } from "./fallbackCall.js";
-import { NativeCall } from "./nativeCall.js";
+import { serveOnLadder } from "./ladder.js";
 // Every rung needs only what CallSession names, so the helper for plain SDK servers runs them too.
 import type { CallSession as Session } from "../call/callSession.js";
-import { answerHandshake, readLegacyCall, startLegacy } from "./legacyDialect.js";
+import { answerHandshake, readLegacyCall } from "./legacyDialect.js";
 import { isLegacyHandshakeTool, type LegacyTag } from "../protocol/legacy.js";
 import { WireError, invalidParams } from "../call/wireError.js";
 import { errorResult, toToolResult } from "../call/toolResult.js";
@@ -68,19 +65,11 @@ function answerCall(session: Session, request: CallToolRequest, extra: Extra): P
 }
 
 /**
- * The rung of a background tool: the legacy dialect for a tagged call of a
- * session that negotiated it, the native one for a tagged call of a native
- * session, the synchronous fallback for everyone else.
+ * A background tool's call, served on the delivery ladder (`ladder.ts`): the
+ * helper for plain SDK servers calls this too, with the tag its transport took.
  */
 export function runBackground(session: Session, tool: ToolDefinition, args: unknown, extra: Extra, legacyTag?: LegacyTag): Promise<CallToolResult> {
-  if (legacyTag !== undefined && session.legacy !== undefined) {
-    return startLegacy(session, tool.name, legacyTag, extra, (controls) =>
-      tool.invoke(args, new TaskCallContext(session, tool.name, extra, controls, true)) as AsyncGenerator<unknown, unknown, undefined>,
-    );
-  }
-  const tag = readTaskTag(extra._meta);
-  const call = tag !== undefined && session.native ? new NativeCall(session, tool, args, extra, tag.taskId) : new FallbackCall(session, tool, args, extra);
-  return call.answer();
+  return serveOnLadder({ session, tool, args, extra, legacyTag });
 }
 
 function parseArguments(tool: ToolDefinition, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -92,20 +81,6 @@ function parseArguments(tool: ToolDefinition, raw: unknown): { ok: true; value: 
     return `${where}: ${issue.message}`;
   });
   return { ok: false, message: `Invalid arguments for tool "${tool.name}": ${problems.join("; ")}.` };
-}
-
-/** The native tag `_meta["mcpc/task"]`: undefined when absent; an error naming the field when malformed. */
-function readTaskTag(meta: Record<string, unknown> | undefined): { taskId: string | undefined } | undefined {
-  const tag = meta?.[MCPC_TASK_META];
-  if (tag === undefined) return undefined;
-  if (typeof tag !== "object" || tag === null) {
-    throw invalidParams(`_meta["${MCPC_TASK_META}"] must be an object like { "task_id": "<uuid>" } or {}.`);
-  }
-  const taskId = (tag as { task_id?: unknown }).task_id;
-  if (taskId !== undefined && (typeof taskId !== "string" || taskId.length === 0)) {
-    throw invalidParams(`_meta["${MCPC_TASK_META}"].task_id must be a non-empty string; got ${describeValue(taskId)}.`);
-  }
-  return { taskId: taskId as string | undefined };
 }
 
 async function runOrdinary(session: Session, tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult> {
