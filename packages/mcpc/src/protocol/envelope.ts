@@ -78,9 +78,11 @@ export function diagnoseEnvelope(value: unknown, issues: readonly IssueLike[] = 
   }
   const isResponse = !("method" in value) && ("result" in value || "error" in value);
   const id = readableId(value.id);
-  const replyId = isResponse ? null : id;
+  // A number the SDK will not take as an id (1.5, 2^53 + 2) is still the sender's id: answered with it, as sent.
+  const sentId = id ?? (typeof value.id === "number" && Number.isFinite(value.id) ? value.id : null);
+  const replyId = isResponse ? null : sentId;
   if (value.jsonrpc !== "2.0") return problem(replyId, `"jsonrpc" must be "2.0"; got ${describe(value.jsonrpc)}`);
-  if ("id" in value && id === null) return problem(null, `"id" must be a string or an integer; got ${describe(value.id)}`);
+  if ("id" in value && id === null) return problem(replyId, `"id" must be a string or an integer; got ${describe(value.id)}`);
   if ("method" in value && typeof value.method !== "string") return problem(replyId, `"method" must be a string; got ${describe(value.method)}`);
   if (!("method" in value) && !isResponse) {
     return problem(null, 'the message has no "method" (a request or notification) and no "result" or "error" (a response)');

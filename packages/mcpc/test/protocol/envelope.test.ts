@@ -32,10 +32,15 @@ describe("diagnoseEnvelope", () => {
     expect(diagnoseEnvelope([{ jsonrpc: "2.0" }]).message).toMatch(/batch/);
     expect(diagnoseEnvelope("text")).toMatchObject({ id: null });
     expect(diagnoseEnvelope({ jsonrpc: "2.0", id: { a: 1 }, method: "x" })).toMatchObject({ id: null, message: expect.stringMatching(/"id" must be a string or an integer/) as unknown });
-    expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 1.5, method: "x" })).toMatchObject({ id: null });
     expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 3, result: 5 })).toMatchObject({ id: null, message: expect.stringMatching(/"result" must be an object/) as unknown });
     expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 3, error: { code: "x", message: "m" } })).toMatchObject({ id: null });
     expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 3 })).toMatchObject({ id: null, message: expect.stringMatching(/no "method"/) as unknown });
+  });
+
+  it("answers a number the SDK refuses as an id (a fraction, past 2^53) with that number, as sent", () => {
+    expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 1.5, method: "x" })).toMatchObject({ id: 1.5, code: -32600, message: expect.stringContaining('"id" must be a string or an integer; got 1.5') as unknown });
+    expect(diagnoseEnvelope({ jsonrpc: "3.0", id: 2 ** 53 + 2, method: "ping" })).toMatchObject({ id: 2 ** 53 + 2 });
+    expect(diagnoseEnvelope({ jsonrpc: "2.0", id: 1.5, result: {} })).toMatchObject({ id: null });
   });
 
   it("words what it does not know from the SDK's issues", () => {
