@@ -3,7 +3,7 @@ import { McpcError } from "../errors.js";
 import { ownToolRecords, type MethodRecord, type ToolRecord } from "../decorators/metadata.js";
 import type { ObjectSchema, ToolAnnotations } from "../decorators/toolOptions.js";
 
-/** How a tool runs: see DESIGN §1. */
+/** How a tool runs (docs/getting-started.md): `ordinary`, `streaming` (an `async *` method), or `background` (a task). */
 export type ToolKind = "ordinary" | "streaming" | "background";
 
 /** A checked, ready-to-serve tool: the one thing the runtime reads. */

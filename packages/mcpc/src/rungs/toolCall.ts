@@ -22,7 +22,7 @@ import { errorResult, toToolResult } from "../call/toolResult.js";
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
- * Answers one `tools/call`: picks the rung of the delivery ladder (DESIGN §4)
+ * Answers one `tools/call`: picks the rung of the delivery ladder (`ladder.ts`, docs/architecture.md)
  * for this caller and this tool, and runs the tool on it.
  */
 export function callTool(session: Session, request: CallToolRequest, extra: Extra): Promise<CallToolResult> {

@@ -43,7 +43,7 @@ interface Held {
  * - **Answer first.** A background call's events are held until the answer to
  *   that call has been handed to the transport, because the SDK writes the
  *   answer a few microtasks after the handler returns and the task may emit
- *   sooner (SDK-NOTES: "Keeping `created` first"). A producer of held task
+ *   sooner (docs/architecture.md, "Why the answer-first gate exists"). A producer of held task
  *   events waits for the release (backpressure), so nothing piles up here.
  * - **The outbound policy** (outbound.ts): task events and progress
  *   ({@link sendAfterAnswer}, {@link sendUpdate}) settle once the client keeps

@@ -4,10 +4,10 @@
  * other session's work goes on, and the process stays up. Real servers in child
  * processes, over stdio and Streamable HTTP.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ODD_VALUE_NAMES, UNSENDABLE } from "../fixtures/oddValues.js";
 import { collect } from "./scenarios.js";
-import { HttpFixture, closePlain, openMcpc, openPlain, stdioTarget, streamableTarget } from "./transportHarness.js";
+import { closePlain, httpFixtureForBlock, openMcpc, openPlain, stdioTarget, streamableTarget } from "./transportHarness.js";
 import type { McpcClient } from "../../src/client/index.js";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -57,17 +57,7 @@ describe("over stdio", () => {
 });
 
 describe("over Streamable HTTP, one server for many sessions", () => {
-  let server: HttpFixture | undefined;
-  beforeAll(async () => {
-    server = await HttpFixture.start();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const running = () => {
-    if (!server) throw new Error("the HTTP fixture is not running");
-    return server;
-  };
+  const running = httpFixtureForBlock();
 
   it("one session's tool throwing odd values leaves another session's running task untouched", async () => {
     const careful = await openMcpc(streamableTarget(running).transport());

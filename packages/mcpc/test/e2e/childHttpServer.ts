@@ -40,6 +40,11 @@ export class ChildHttpServer {
     return this.#url;
   }
 
+  /** The legacy SSE endpoint of the same server. */
+  get sseUrl(): URL {
+    return new URL("/sse", this.url);
+  }
+
   get stderr(): string {
     return this.#stderr;
   }

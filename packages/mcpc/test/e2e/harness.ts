@@ -111,7 +111,7 @@ export class RawProcess {
   }
 }
 
-export const INITIALIZE = (id: number, mcpc: boolean) =>
+export const INITIALIZE = (id: number | string, mcpc: boolean) =>
   JSON.stringify({
     jsonrpc: "2.0",
     id,

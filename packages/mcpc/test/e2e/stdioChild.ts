@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { packageRoot, tsxArgs } from "./harness.js";
+import { INITIALIZE, packageRoot, tsxArgs } from "./harness.js";
 
 export type Message = Record<string, unknown>;
 
@@ -55,16 +55,7 @@ export class StdioChild {
 
   /** Sends `initialize` (declaring MCPC when `mcpc`) and `notifications/initialized`; resolves with the answer. */
   async initialize(mcpc: boolean, id: number | string = "init"): Promise<Message> {
-    this.send({
-      jsonrpc: "2.0",
-      id,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: mcpc ? { experimental: { mcpc: { version: "1.0" } } } : {},
-        clientInfo: { name: "raw", version: "1.0.0" },
-      },
-    });
+    this.send(INITIALIZE(id, mcpc));
     const answer = await this.waitFor((m) => m.id === id && ("result" in m || "error" in m), `the answer to initialize`);
     this.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     return answer;

@@ -27,7 +27,7 @@ interface Stored {
  *
  * Why not the SDK's example `InMemoryEventStore`: it splits ids on `_`, and the
  * GET stream's id is `_GET_stream`, so it cannot resume the GET stream
- * (SDK-NOTES); it is also unbounded and shared by every session.
+ * (probed on SDK 1.32, see docs/transports.md); it is also unbounded and shared by every session.
  *
  * Ids are `<store key>.<counter>.<stream id>`: the key is random per store, so an
  * id from another session is unknown here (answered `400` by the SDK) and replay
