@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { McpError, type CallToolResult, type ProgressNotificationParams } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
-import { McpcError, type McpcErrorCode } from "../errors.js";
+import type { CallToolResult, ProgressNotificationParams } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import { McpcError } from "../errors.js";
+import { GetResult, ListResult, StopResult, localMessage, readCreated, readResult, toLocalError } from "./answers.js";
 import {
   MCPC_CAPABILITY,
   MCPC_METHODS,
@@ -45,17 +46,6 @@ export interface CallToolOptions {
   request?: RequestOptions;
 }
 
-const Snapshot = z.looseObject({
-  task_id: z.string(),
-  tool_name: z.string(),
-  status: z.enum(["working", "input_required", "completed", "failed", "cancelled"]),
-  seq: z.number(),
-  created_at: z.number(),
-  updated_at: z.number(),
-});
-const GetResult = z.object({ task: Snapshot });
-const StopResult = z.object({ task: Snapshot, stopped: z.boolean() });
-const ListResult = z.object({ tasks: z.array(Snapshot), nextCursor: z.string().optional() });
 
 /**
  * The MCPC client: wraps an SDK `Client`, declares MCPC, tags tool calls,
@@ -341,43 +331,5 @@ export class McpcClient {
   }
 }
 
-/** A wire error the server marked with an mcpc code becomes that McpcError; anything else stays as it is. */
-function toLocalError(error: unknown): Error {
-  if (error instanceof McpError) {
-    const code = (error.data as { mcpcCode?: McpcErrorCode } | undefined)?.mcpcCode;
-    if (code) return new McpcError(code, error.message.replace(/^MCP error -?\d+: /, ""), { cause: error });
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 /** Asks the SDK for a progress token (its handler map needs a function); the transport delivers the notifications. */
 function noProgressHandler(): void {}
-
-function localMessage(event: McpcTaskMessage["event"], taskId: string, toolName: string, result: unknown): McpcTaskMessage {
-  return { type: "task", event, session_id: "", task_id: taskId, tool_name: toolName, result, protocol: "mcpc" };
-}
-
-/** The `created` message of a tagged call's answer, if that is what it is. */
-function readCreated(result: unknown): McpcTaskMessage | undefined {
-  const answer = result as CallToolResult | undefined;
-  const structured = answer?.structuredContent;
-  if (isMcpcMessage(structured) && structured.type === "task" && structured.event === "created") return structured;
-  const first = answer?.content?.[0];
-  if (first?.type === "text" && first.text.startsWith("{")) {
-    try {
-      const parsed: unknown = JSON.parse(first.text);
-      if (isMcpcMessage(parsed) && parsed.type === "task" && parsed.event === "created") return parsed;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** What a synchronous answer means as a result: its structured content, else its text items joined, as text. */
-function readResult(result: CallToolResult): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
-  const texts = (result.content ?? []).filter((item) => item.type === "text").map((item) => (item as { text: string }).text);
-  if (texts.length === 0) return result.content ?? null;
-  return texts.join("\n");
-}
