@@ -85,6 +85,4 @@ export interface CallSession {
   /** The session's ping barrier (its `oneStream` says whether calls ending together share one ping); where absent, each call pings on its own. */
   readonly pingBarrier?: CallBarrier;
   log(level: LogLevel, logger: string, message: string, data: unknown, relatedRequestId?: string | number): void;
-  /** Sees each task event of a task this session started (`created` … terminal), so its close policy can act on them. */
-  trackTask?(taskId: string, event: string): void;
 }

@@ -24,6 +24,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  */
 export class FallbackCall extends CallProgress implements TaskStartSpec {
   readonly owner: string;
+  /** Set where the session shares its owner (a principal): closing it stops just its own tasks. */
+  readonly startedBy: string | undefined;
   readonly toolName: string;
   /** Minted here (as the engine would) so the session can track the task from its `created`. */
   readonly taskId: string;
@@ -36,6 +38,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra) {
     super(session, extra);
     this.owner = session.owner;
+    this.startedBy = session.owner === session.id ? undefined : session.id;
     this.toolName = tool.name;
     this.taskId = newId();
     this.#tool = tool;
@@ -71,7 +74,6 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {
-    this.session.trackTask?.(this.taskId, event.event);
     if (event.event === "update") return this.update(event.payload);
     if (TERMINAL_EVENTS.has(event.event)) this.#end?.(event);
     return undefined;

@@ -87,11 +87,11 @@ export async function startLegacy(
     await toWireError(() =>
       session.runtime.registry.start({
         owner: session.owner,
+        ...(session.owner !== session.id && { startedBy: session.id }),
         toolName,
         taskId,
         run,
         onEvent: ({ event, payload }) => {
-          session.trackTask?.(taskId, event);
           if (event === "created") return undefined;
           const message =
             event === "cancelled"

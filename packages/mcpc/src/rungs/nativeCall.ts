@@ -23,6 +23,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  */
 export class NativeCall implements TaskStartSpec {
   readonly owner: string;
+  /** Set where the session shares its owner (a principal): closing it stops just its own tasks. */
+  readonly startedBy: string | undefined;
   readonly toolName: string;
   /** The client's id, or minted here: the first events may be made before start() resolves. */
   readonly taskId: string;
@@ -34,6 +36,7 @@ export class NativeCall implements TaskStartSpec {
 
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, taskId: string | undefined) {
     this.owner = session.owner;
+    this.startedBy = session.owner === session.id ? undefined : session.id;
     this.toolName = tool.name;
     this.taskId = taskId ?? newId();
     this.#session = session;
@@ -70,7 +73,6 @@ export class NativeCall implements TaskStartSpec {
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {
-    this.#session.trackTask?.(this.taskId, event.event);
     // `created` is the call's own answer; the rest follow it.
     if (event.event === "created") return undefined;
     const message = createTaskMessage(event.event, this.#session.id, this.taskId, this.toolName, event.payload, event.seq);

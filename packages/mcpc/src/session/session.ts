@@ -14,7 +14,6 @@ import {
 import {
   MCPC_CAPABILITY,
   MCPC_NATIVE_VERSION,
-  TERMINAL_EVENTS,
   createServerEventMessage,
   type McpcServerEventMessage,
 } from "../protocol/message.js";
@@ -47,8 +46,6 @@ export class Session {
    * (see {@link supportsForgedResponses}).
    */
   readonly transportKind: TransportKind;
-  /** Ids of the tasks this session started that have not ended yet (what its close policy acts on). */
-  readonly liveTasks = new Set<string>();
   readonly runtime: SessionRuntime;
   readonly server: Server;
   readonly transport: SessionTransport;
@@ -121,23 +118,15 @@ export class Session {
     return this.transportKind !== "streamable-http";
   }
 
-  /**
-   * Records a task this session started (its `created`), or forgets it (its terminal event).
-   * Only where the session shares its owner with others (an authenticated principal):
-   * a session that owns its tasks finds them all in the engine (see {@link stopTasks}).
-   */
-  trackTask(taskId: string, event: string): void {
-    if (this.owner === this.id) return;
-    if (event === "created") this.liveTasks.add(taskId);
-    else if (TERMINAL_EVENTS.has(event)) this.liveTasks.delete(taskId);
-  }
-
   /** Stops every running task this session started; each ends `cancelled` with `reason`. */
   async stopTasks(reason: string): Promise<void> {
-    const { registry } = this.runtime;
-    // The session owns its tasks: every live task of that owner is one it started, tracked or not.
-    if (this.owner === this.id) return registry.stopOwner(this.id, reason);
-    await Promise.all([...this.liveTasks].map((taskId) => registry.stop(this.owner, taskId, reason).catch(() => undefined)));
+    // The engine knows which session started each task: nothing is tracked here per event.
+    await this.runtime.registry.stopOwner(this.owner, reason, this.owner === this.id ? undefined : this.id);
+  }
+
+  /** Tasks this session started that have not ended yet (running or queued). */
+  get liveTaskCount(): number {
+    return this.runtime.registry.liveCountOf(this.owner, this.owner === this.id ? undefined : this.id);
   }
 
   async start(): Promise<void> {

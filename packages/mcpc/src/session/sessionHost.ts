@@ -8,8 +8,8 @@ export interface HostedSession {
   readonly id: string;
   /** Who owns the tasks it starts: the session id, or an authenticated principal's. */
   readonly owner: string;
-  /** Ids of its running tasks, tracked where it shares its owner with other sessions. */
-  readonly liveTasks: ReadonlySet<string>;
+  /** Its tasks that have not ended yet (running or queued). */
+  readonly liveTaskCount: number;
   /** Closes it; its close policy applies to its tasks. */
   close(): Promise<void>;
 }

@@ -68,9 +68,13 @@ export class TaskRegistry {
     return this.#liveCount;
   }
 
-  /** Tasks of `owner` not yet terminal (running or queued) in this engine. */
-  liveCountOf(owner: string): number {
-    return this.#live.get(owner)?.size ?? 0;
+  /** Tasks of `owner` not yet terminal (running or queued), of those `startedBy` one session when given. */
+  liveCountOf(owner: string, startedBy?: string): number {
+    const owned = this.#live.get(owner);
+    if (!owned || startedBy === undefined) return owned?.size ?? 0;
+    let count = 0;
+    for (const live of owned.values()) if (live.spec.startedBy === startedBy) count++;
+    return count;
   }
 
   /** What the engine holds now: live tasks, zombies, finished records. */
@@ -138,10 +142,7 @@ export class TaskRegistry {
     return snapshot(record);
   }
 
-  /**
-   * The task's current snapshot.
-   * @throws McpcError `UNKNOWN_TASK` when the owner has no such task (another session's task is unknown too).
-   */
+  /** The task's current snapshot. @throws McpcError `UNKNOWN_TASK` when the owner has no such task (another owner's is unknown too). */
   async get(owner: string, taskId: string): Promise<TaskSnapshot> {
     const record = await this.store.get(owner, taskId);
     if (!record) throw unknownTask(taskId);
@@ -193,10 +194,7 @@ export class TaskRegistry {
     return { task: snapshot(live.record), stopped: true };
   }
 
-  /**
-   * Removes a finished task's record.
-   * @throws McpcError `UNKNOWN_TASK`, or `INVALID_STATE` when the task is still running.
-   */
+  /** Removes a finished task's record. @throws McpcError `UNKNOWN_TASK`, or `INVALID_STATE` when the task is still running. */
   async cleanup(owner: string, taskId: string): Promise<void> {
     if (this.#live.get(owner)?.has(taskId)) {
       throw new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
@@ -205,9 +203,12 @@ export class TaskRegistry {
     if (!(await this.store.delete(owner, taskId))) throw unknownTask(taskId);
   }
 
-  /** Stops every live task of one owner (a closed session), each ending `cancelled`. */
-  async stopOwner(owner: string, reason: string): Promise<void> {
-    const mine = [...(this.#live.get(owner)?.values() ?? [])];
+  /**
+   * Stops every live task of one owner (a closed session), each ending `cancelled`;
+   * with `startedBy`, only those that session started (the owner is a principal).
+   */
+  async stopOwner(owner: string, reason: string, startedBy?: string): Promise<void> {
+    const mine = [...(this.#live.get(owner)?.values() ?? [])].filter((live) => startedBy === undefined || live.spec.startedBy === startedBy);
     await Promise.all(mine.map((live) => this.#stopLive(live, reason, this.#options.stopGraceMs)));
   }
 
@@ -221,10 +222,7 @@ export class TaskRegistry {
     if (this.#live.has(owner)) this.#gone.add(owner);
   }
 
-  /**
-   * Refuses new tasks, stops every live one and waits for their terminal events,
-   * at most `deadlineMs` (default: the configured shutdown deadline).
-   */
+  /** Refuses new tasks, stops every live one and waits for their terminal events, at most `deadlineMs` (default: the shutdown deadline). */
   async shutdown(reason = "Server shutting down", deadlineMs = this.#options.shutdownDeadlineMs): Promise<void> {
     this.#closing = true;
     const grace = Math.min(this.#options.stopGraceMs, deadlineMs);
@@ -265,10 +263,7 @@ export class TaskRegistry {
     this.#release(live);
   }
 
-  /**
-   * The task's places go to the next in line: when its generator ended, or at
-   * the grace deadline of a stop it ignores. Once per task.
-   */
+  /** The task's places go to the next in line: when its generator ended, or at the grace deadline of a stop it ignores. Once per task. */
   #release(live: LiveTask): void {
     if (live.released) return;
     live.released = true;

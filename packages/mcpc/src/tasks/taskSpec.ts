@@ -24,6 +24,12 @@ export interface TaskStartSpec {
   toolName: string;
   /** A client-chosen id; otherwise the engine mints a UUID v4. */
   taskId?: string;
+  /**
+   * The session that started the task, where it is not the owner (an
+   * authenticated principal shares its tasks across sessions): closing that
+   * session stops just the tasks it started (`TaskRegistry.stopStartedBy`).
+   */
+  startedBy?: string;
   /** Makes the generator; called once the task leaves the queue. */
   run: (controls: TaskRunControls) => AsyncGenerator<unknown, unknown, undefined>;
   /**

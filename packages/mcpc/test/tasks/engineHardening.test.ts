@@ -240,3 +240,25 @@ describe("finished records", () => {
     expect((await rejection(registry.listPage("s1", { limit: 0 }))).message).toMatch(/from 1 to 1000/);
   });
 });
+
+describe("tasks of a principal shared by several sessions", () => {
+  it("stopOwner(owner, reason, startedBy) stops only what that session started; liveCountOf counts them", async () => {
+    const registry = makeRegistry();
+    const g = testGate();
+    const fromA = tracker();
+    const fromB = tracker();
+    const run = async function* () {
+      await g.promise;
+      return "done";
+    };
+    await registry.start(spec(fromA, run, { owner: "alice", startedBy: "session-a" }));
+    await registry.start(spec(fromB, run, { owner: "alice", startedBy: "session-b" }));
+    expect([registry.liveCountOf("alice"), registry.liveCountOf("alice", "session-a"), registry.liveCountOf("alice", "session-c")]).toEqual([2, 1, 0]);
+    await registry.stopOwner("alice", "Session closed", "session-a");
+    expect(fromA.terminals().map((e) => [e.event, e.payload])).toEqual([["cancelled", "Session closed"]]);
+    expect(fromB.terminals()).toEqual([]);
+    g.open();
+    await fromB.ended();
+    expect(fromB.terminals().map((e) => e.event)).toEqual(["complete"]);
+  });
+});

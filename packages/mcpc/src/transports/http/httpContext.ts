@@ -114,17 +114,9 @@ export class HttpContext {
     (entry.session?.close() ?? entry.transport.close()).catch((error: unknown) => this.runtime.logger("warning", `closing session ${entry.id}: ${errorMessage(error)}`));
   }
 
-  /**
-   * Whether a session has a task running. A session that shares its owner (an
-   * authenticated principal) tracks its own tasks; one that owns its tasks
-   * finds them all under its id in the engine. A session not connected yet counts
-   * as busy: it is never closed on a guess.
-   */
+  /** Whether a session has a task running. A session not connected yet counts as busy: it is never closed on a guess. */
   #hasRunningTask(entry: HttpSession): Promise<boolean> {
-    const session = entry.session;
-    if (!session) return Promise.resolve(true);
-    if (session.owner !== session.id) return Promise.resolve(session.liveTasks.size > 0);
-    return Promise.resolve(this.runtime.registry.liveCountOf(session.owner) > 0);
+    return Promise.resolve(entry.session === undefined || entry.session.liveTaskCount > 0);
   }
 }
 
