@@ -8,6 +8,15 @@ import { describe, expect, it } from "vitest";
 import { ODD_VALUES, ODD_VALUE_NAMES, UNSENDABLE } from "../fixtures/oddValues.js";
 import { settle, waitFor } from "../support/async.js";
 import { makeRegistry, rejection, spec, testGate, tracker } from "../support/registry.js";
+import type { TaskStartSpec } from "../../src/tasks/taskRegistry.js";
+
+/** Runs one task to its end and returns its terminal event's payload. */
+async function terminalPayload(registry: ReturnType<typeof makeRegistry>, run: TaskStartSpec["run"]): Promise<unknown> {
+  const t = tracker();
+  await registry.start(spec(t, run));
+  await t.ended();
+  return t.terminals()[0]?.payload;
+}
 
 describe("thrown values", () => {
   it.each(ODD_VALUE_NAMES)("a tool that throws %s ends failed, once, with a message (no unhandled rejection)", async (name) => {
@@ -34,15 +43,10 @@ describe("thrown values", () => {
     const registry = makeRegistry();
     const messages: Record<string, unknown> = {};
     for (const name of ["circular", "nullProtoCircular", "throwingMessage"] as const) {
-      const t = tracker();
-      await registry.start(
-        spec(t, async function* () {
-          yield "before";
-          throw ODD_VALUES[name]();
-        }),
-      );
-      await t.ended();
-      messages[name] = t.terminals()[0]?.payload;
+      messages[name] = await terminalPayload(registry, async function* () {
+        yield "before";
+        throw ODD_VALUES[name]();
+      });
     }
     expect(messages.circular).toContain("name: 'loop'");
     expect(messages.circular).toContain("[Circular");
@@ -101,14 +105,9 @@ describe("values JSON cannot carry", () => {
     const registry = makeRegistry();
     const reasons: Record<string, unknown> = {};
     for (const name of ["bigint", "circular", "deep", "throwingToJsonAndToString", "function"] as const) {
-      const t = tracker();
-      await registry.start(
-        spec(t, async function* () {
-          return ODD_VALUES[name]();
-        }),
-      );
-      await t.ended();
-      reasons[name] = t.terminals()[0]?.payload;
+      reasons[name] = await terminalPayload(registry, async function* () {
+        return ODD_VALUES[name]();
+      });
     }
     expect(reasons.bigint).toContain("BigInt");
     expect(reasons.circular).toContain("circular reference");
