@@ -124,6 +124,8 @@ describe("a client that stops reading stdout (slow consumer, stdio)", () => {
     expect(logs + dropped.logs).toBe(totals.result.logged);
     const warning = child.messages.find((m) => m.method === "notifications/message" && params(m).level === "warning");
     expect(JSON.stringify(warning?.params)).toMatch(/dropped/);
+    // stderr is a pipe of its own: its line may arrive after the notice on stdout.
+    await child.until(() => (/did not keep up/.test(child.stderr) ? true : undefined), "the drop warning on stderr");
     expect(child.stderr).toMatch(/did not keep up/);
     expect(child.garbage).toEqual([]);
     console.info(`slow consumer (stdio): ${totals.result.yielded} updates, ${totals.result.emitted} events (${dropped.server_events} dropped), ${totals.result.logged} logs (${dropped.logs} dropped)`);
