@@ -7,7 +7,7 @@
  */
 import { newId } from "../util/ids.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ErrorCode, type CallToolResult, type JSONRPCMessage, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, JSONRPCMessage, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import {
   checkHandshakeArguments,
   legacyCallback,
@@ -21,8 +21,8 @@ import type { TaskRunControls } from "../tasks/taskRegistry.js";
 import { MCPC_PACKAGE_VERSION } from "../version.js";
 import type { CallSession } from "../call/callSession.js";
 import { errorResult } from "../call/toolResult.js";
-import { WireError, invalidParams, toWireError } from "../call/wireError.js";
-import { signalStopSource } from "../tasks/taskControl.js";
+import { invalidParams } from "../call/wireError.js";
+import { startAnswerFirst } from "./answerFirst.js";
 import { TaskCallContext } from "../call/callContext.js";
 import type { BackgroundCall, Rung } from "./rung.js";
 
@@ -77,42 +77,26 @@ export async function startLegacy(
 ): Promise<CallToolResult> {
   const { transport } = session;
   const requestId = extra.requestId;
-  // Cancelled in the same read as the call: the SDK sends no answer, so no task is started.
-  if (extra.signal.aborted) throw new WireError(ErrorCode.ConnectionClosed, "The call was cancelled before it started.");
-  transport.hold(requestId);
   const taskId = tag.taskId ?? newId();
   // The client's id is echoed; ownership is always this connection's.
   const sessionId = tag.sessionId ?? session.id;
-  try {
-    await toWireError(() =>
-      session.runtime.registry.start({
-        owner: session.owner,
-        ...(session.owner !== session.id && { startedBy: session.id }),
-        toolName,
-        taskId,
-        run,
-        onEvent: ({ event, payload }) => {
-          if (event === "created") return undefined;
-          const message =
-            event === "cancelled"
-              ? createTaskMessage("failed", sessionId, taskId, toolName, `Task was stopped before it finished: ${String(payload)}.`)
-              : createTaskMessage(event, sessionId, taskId, toolName, payload);
-          return transport.sendAfterAnswer(requestId, legacyCallback(message));
-        },
-        // No heartbeat: the dialect has none, and a legacy client would pass it on as a task event.
-      }),
-    );
-    // A cancel before `created` went out: that answer never will, so the task is stopped (as on the native rung).
-    signalStopSource(extra.signal).onStop({
-      handleEvent: () => {
-        if (transport.release(requestId)) session.runtime.registry.stop(session.owner, taskId, "Cancelled by the client before it was answered").catch(() => undefined);
-      },
-    });
-    return { content: [{ type: "text", text: JSON.stringify(createTaskMessage("created", sessionId, taskId, toolName, null)) }] };
-  } catch (error) {
-    transport.release(requestId);
-    throw error;
-  }
+  await startAnswerFirst(session, extra, {
+    owner: session.owner,
+    ...(session.owner !== session.id && { startedBy: session.id }),
+    toolName,
+    taskId,
+    run,
+    onEvent: ({ event, payload }) => {
+      if (event === "created") return undefined;
+      const message =
+        event === "cancelled"
+          ? createTaskMessage("failed", sessionId, taskId, toolName, `Task was stopped before it finished: ${String(payload)}.`)
+          : createTaskMessage(event, sessionId, taskId, toolName, payload);
+      return transport.sendAfterAnswer(requestId, legacyCallback(message));
+    },
+    // No heartbeat: the dialect has none, and a legacy client would pass it on as a task event.
+  });
+  return { content: [{ type: "text", text: JSON.stringify(createTaskMessage("created", sessionId, taskId, toolName, null)) }] };
 }
 
 /**

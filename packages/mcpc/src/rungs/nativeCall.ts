@@ -1,15 +1,15 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ErrorCode, type CallToolResult, type RequestId, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import { MCPC_NOTIFICATION, MCPC_TASK_META, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
 import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
 import { newId } from "../util/ids.js";
 import { TaskCallContext } from "../call/callContext.js";
 import type { CallSession } from "../call/callSession.js";
-import { WireError, invalidParams, toWireError } from "../call/wireError.js";
+import { invalidParams } from "../call/wireError.js";
 import { describeValue } from "../util/describe.js";
 import type { BackgroundCall, Rung } from "./rung.js";
-import { signalStopSource } from "../tasks/taskControl.js";
+import { startAnswerFirst, stopIfUnanswered } from "./answerFirst.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -48,20 +48,7 @@ export class NativeCall implements TaskStartSpec {
 
   /** Starts the task and answers the call with its `created` message. */
   async answer(): Promise<CallToolResult> {
-    const { transport } = this.#session;
-    const { signal } = this.#extra;
-    // A cancel that came in the same read as the call aborted it before this handler ran:
-    // the SDK will send no answer, so no task is started for it.
-    if (signal.aborted) throw new WireError(ErrorCode.ConnectionClosed, "The call was cancelled before it started.");
-    transport.hold(this.#requestId);
-    try {
-      await toWireError(this.#session.runtime.registry.start(this));
-    } catch (error) {
-      transport.release(this.#requestId);
-      throw error;
-    }
-    // Listened to only now that the task exists: a cancel before `created` went out stops it.
-    signalStopSource(signal).onStop(this);
+    await startAnswerFirst(this.#session, this.#extra, this, this);
     const created = createTaskMessage("created", this.#session.id, this.taskId, this.toolName, null, 1);
     const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(created) }] };
     if (!this.#tool.output) result.structuredContent = created as unknown as Record<string, unknown>;
@@ -96,17 +83,9 @@ export class NativeCall implements TaskStartSpec {
       ?.catch(() => undefined);
   }
 
-  /**
-   * The call was cancelled (`notifications/cancelled`). Before its answer went
-   * out, the answer never will (the SDK drops it), so the client never learns of
-   * the task: it is stopped, and its events are let go (the client that chose
-   * the task id sees them end `cancelled`). After the answer, a cancel changes nothing:
-   * stopping a task is `mcpc/tasks/stop`.
-   */
+  /** The call was cancelled (`notifications/cancelled`): see `startAnswerFirst`. */
   handleEvent(): void {
-    const { transport, runtime } = this.#session;
-    if (!transport.release(this.#requestId)) return;
-    runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client before it was answered").catch(() => undefined);
+    stopIfUnanswered(this.#session, this.#requestId, this.owner, this.taskId);
   }
 }
 
