@@ -101,6 +101,12 @@ export interface TaskSnapshot {
   created_at: number;
   updated_at: number;
   finished_at?: number;
+  /**
+   * How long the record is kept, counted from `created_at` (ms), when the task
+   * was started with a retention of its own (an MCP task's granted `ttl`). Absent:
+   * the server's retention, counted from the task's end.
+   */
+  ttl_ms?: number;
 }
 
 /** Builds a task message with all seven keys present (unset ones `null`). */

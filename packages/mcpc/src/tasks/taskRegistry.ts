@@ -5,13 +5,14 @@ import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
 import { Scheduler } from "./scheduler.js";
 import { Heartbeat } from "./heartbeat.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
-import { deferred } from "../util/deferred.js";
+import { deferred, untilAborted } from "../util/deferred.js";
 import { snapshot, type TaskRecord, type TaskStore } from "./taskStore.js";
 import { resolveEngineOptions, timerMs, type ResolvedEngineOptions, type TaskEngineOptions } from "./engineOptions.js";
 import { LiveTask } from "./liveTask.js";
 import { duplicateTask, shuttingDown, unknownTask, unsendable } from "./taskErrors.js";
 import { FinishedRecords } from "./finishedRecords.js";
 import { checkJson } from "./jsonPayload.js";
+import { STOPPED_REASON, endRecord, expired } from "./retention.js";
 import { pageOf, type TaskPage, type TaskPageRequest } from "./taskPage.js";
 import type { TaskEngineStats, TaskStartSpec } from "./taskSpec.js";
 
@@ -19,8 +20,7 @@ export type { TaskEngineOptions } from "./engineOptions.js";
 export type { TaskEvent, TaskRunControls, TaskStartSpec, TaskEngineStats } from "./taskSpec.js";
 export type { TaskPage, TaskPageRequest } from "./taskPage.js";
 
-/** The reason a stopped task's `cancelled` event carries. */
-export const STOPPED_REASON = "Task stopped";
+export { STOPPED_REASON } from "./retention.js";
 
 /**
  * The task engine: start, check, stop, cleanup and list, with per-session and
@@ -82,6 +82,11 @@ export class TaskRegistry {
     return { live: this.#liveCount, zombies: this.#zombies, finished: this.#finishedRecords.size };
   }
 
+  /** How long a finished task stays readable (ms, from its end), validated. */
+  get ttlMs(): number {
+    return this.#options.ttlMs;
+  }
+
   /** The configured shutdown deadline (ms), validated. */
   get shutdownDeadlineMs(): number {
     return this.#options.shutdownDeadlineMs;
@@ -115,6 +120,7 @@ export class TaskRegistry {
       seq: 0,
       created_at: now,
       updated_at: now,
+      ...(spec.ttlMs !== undefined && { ttl_ms: spec.ttlMs }),
     };
     const created = await this.store.create(record);
     if (!created) {
@@ -145,7 +151,8 @@ export class TaskRegistry {
   /** The task's current snapshot. @throws McpcError `UNKNOWN_TASK` when the owner has no such task (another owner's is unknown too). */
   async get(owner: string, taskId: string): Promise<TaskSnapshot> {
     const record = await this.store.get(owner, taskId);
-    if (!record) throw unknownTask(taskId);
+    // Past its expiry it is gone, whether or not the sweep has come by yet.
+    if (!record || expired(record, Date.now())) throw unknownTask(taskId);
     return snapshot(record);
   }
 
@@ -164,6 +171,22 @@ export class TaskRegistry {
     record.status = status;
     record.updated_at = Date.now();
     void Promise.resolve(this.store.save(record)).catch(() => undefined);
+    try {
+      live.spec.onStatus?.(status);
+    } catch (error) {
+      this.onWarning?.(`reporting status ${status} of task "${taskId}" failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Resolves once the owner's task has ended (at once when it has, or is not
+   * live); rejects with `signal`'s reason when the signal aborts first.
+   */
+  whenEnded(owner: string, taskId: string, signal?: AbortSignal): Promise<void> {
+    const live = this.#live.get(owner)?.get(taskId);
+    if (!live || live.finished) return Promise.resolve();
+    const done = (live.done ??= deferred<void>()).promise;
+    return signal ? untilAborted(done, signal) : done;
   }
 
   /** The owner's tasks, oldest first (all of them: see {@link listPage} for a bounded answer). */
@@ -178,7 +201,8 @@ export class TaskRegistry {
    * @throws McpcError `INVALID_ARGUMENT` for a cursor this engine did not make, or a limit that is not a positive integer
    */
   async listPage(owner: string, request: TaskPageRequest = {}): Promise<TaskPage> {
-    return pageOf(await this.store.list(owner), request);
+    const now = Date.now();
+    return pageOf((await this.store.list(owner)).filter((record) => !expired(record, now)), request);
   }
 
   /**
@@ -320,31 +344,8 @@ export class TaskRegistry {
     if (live.finished) return;
     const record = live.record;
     const now = Date.now();
-    record.finished_at = now;
-    record.expires_at = now + this.#options.ttlMs;
-    let bytes = live.lastUpdateBytes;
-    const size = outcome.kind === "returned" ? checkJson(outcome.value) : 0;
-    if (typeof size === "string") outcome = { kind: "threw", error: unsendable(record, "return value", size) };
-    switch (outcome.kind) {
-      case "returned":
-        record.status = "completed";
-        record.result = outcome.value === undefined ? null : outcome.value;
-        bytes += size as number;
-        void this.#emit(live, "complete", record.result, now);
-        break;
-      case "threw":
-        record.status = "failed";
-        record.error = errorMessage(outcome.error);
-        bytes += record.error.length;
-        void this.#emit(live, "failed", record.error, now);
-        break;
-      case "stopped":
-        record.status = "cancelled";
-        record.error = live.stopReason ?? STOPPED_REASON;
-        bytes += record.error.length;
-        void this.#emit(live, "cancelled", record.error, now);
-        break;
-    }
+    const end = endRecord(record, outcome, live, now, this.#options.ttlMs);
+    void this.#emit(live, end.event, end.payload, now);
     live.finished = true;
     const owner = record.owner;
     const owned = this.#live.get(owner);
@@ -353,13 +354,14 @@ export class TaskRegistry {
       if (owned.size === 0) this.#live.delete(owner);
     }
     if (this.#liveCount === 0) this.#heartbeat.stop();
+    const bytes = end.bytes;
     if (this.#gone.has(owner)) {
       // Nobody can read it: the terminal event went to whoever still listens, the record goes.
       if (!this.#live.has(owner)) this.#gone.delete(owner);
       void Promise.resolve(this.store.delete(owner, record.task_id)).catch(() => undefined);
     } else {
       void Promise.resolve(this.store.save(record)).catch(() => undefined);
-      this.#finishedRecords.add(owner, record.task_id, bytes, record.expires_at);
+      this.#finishedRecords.add(owner, record.task_id, bytes, end.expiresAt);
     }
     live.done?.resolve();
   }

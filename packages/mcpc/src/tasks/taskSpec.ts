@@ -30,6 +30,13 @@ export interface TaskStartSpec {
    * session stops just the tasks it started (`TaskRegistry.stopStartedBy`).
    */
   startedBy?: string;
+  /**
+   * Retention counted from the task's creation (ms), replacing the engine's
+   * `ttlMs` (counted from the end) for this task: an MCP task's granted `ttl`.
+   * The record still stays at least a minute (or `ttlMs`, if shorter) after the
+   * task ends, so whoever polls it can read its result.
+   */
+  ttlMs?: number;
   /** Makes the generator; called once the task leaves the queue. */
   run: (controls: TaskRunControls) => AsyncGenerator<unknown, unknown, undefined>;
   /**
@@ -38,6 +45,11 @@ export interface TaskStartSpec {
    * reaches the tool instead of piling messages up in memory.
    */
   onEvent: (event: TaskEvent) => void | Promise<void>;
+  /**
+   * Called when the task's status changes without an event: `input_required`
+   * while its tool waits for the client (`elicit`, `sample`), `working` again after.
+   */
+  onStatus?: (status: "working" | "input_required") => void;
   /** Called while the task is silent (see `TaskEngineOptions.heartbeatMs`), with the last event's seq. */
   onHeartbeat?: (seq: number) => void;
 }

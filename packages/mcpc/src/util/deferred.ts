@@ -12,3 +12,22 @@ export function deferred<T>(): Deferred<T> {
   const { resolve, reject } = settle as Pick<Deferred<T>, "resolve" | "reject">;
   return { promise, resolve, reject };
 }
+
+/** `promise`, or a rejection with `signal`'s reason if it aborts first; the listener goes either way. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
