@@ -1,5 +1,5 @@
 // prelude "server": the server-side imports, and the names the server snippets take as given.
-import { createServer, McpcError, McpcServer, MemoryTaskStore, Prompt, Resource, TaskRegistry, Tool, type TaskContext, type ToolContext } from "mcpc";
+import { createServer, McpcError, McpcServer, Prompt, Resource, Tool, type TaskContext, type ToolContext } from "mcpc";
 import { z } from "zod";
 declare class DataTools extends McpcServer {}
 declare class MathTools extends McpcServer {}

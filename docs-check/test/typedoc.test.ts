@@ -22,7 +22,7 @@ it("typedoc builds the API reference from the root typedoc.json with no warnings
   expect(output).not.toMatch(/\[(warning|error)\]/);
   expect(run.status, output).toBe(0);
   // One page per package export, and the main classes documented.
-  for (const page of ["mcpc.html", "mcpc_client.html", "mcpc_http.html", "mcpc_helper.html"]) {
+  for (const page of ["mcpc.html", "mcpc_client.html", "mcpc_http.html", "mcpc_helper.html", "mcpc_engine.html"]) {
     expect(existsSync(join(out, "modules", page)), page).toBe(true);
   }
   const server = readFileSync(join(out, "classes", "mcpc.McpcServer.html"), "utf8");

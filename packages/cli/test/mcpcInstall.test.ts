@@ -80,15 +80,16 @@ describe("npm install of the packed mcpc tarball into an empty project", () => {
     expect(existsSync(join(project, "node_modules/.bin/mcpc"))).toBe(false);
   });
 
-  it("loads every public entry point there: mcpc, mcpc/client, mcpc/http, mcpc/helper", async () => {
+  it("loads every public entry point there: mcpc, mcpc/client, mcpc/http, mcpc/helper, mcpc/engine", async () => {
     const probe = `
       const root = await import("mcpc");
       const client = await import("mcpc/client");
       const http = await import("mcpc/http");
       const helper = await import("mcpc/helper");
-      console.log(JSON.stringify([typeof root.McpcServer, typeof root.Tool, typeof client.McpcClient, typeof http.serveHttp, Object.keys(helper).length > 0]));
+      const engine = await import("mcpc/engine");
+      console.log(JSON.stringify([typeof root.McpcServer, typeof root.Tool, typeof client.McpcClient, typeof http.serveHttp, Object.keys(helper).length > 0, typeof engine.TaskRegistry, typeof engine.MemoryTaskStore]));
     `;
     const out = await run(process.execPath, ["--input-type=module", "-e", probe], project, 30_000);
-    expect(JSON.parse(out)).toEqual(["function", "function", "function", "function", true]);
+    expect(JSON.parse(out)).toEqual(["function", "function", "function", "function", true, "function", "function"]);
   });
 });

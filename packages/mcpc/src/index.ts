@@ -1,8 +1,9 @@
 /**
  * mcpc: MCP servers whose tools run for a long time.
  *
- * The server side: decorators, the server base class, the task engine and the
- * MCPC message types. The client lives at `mcpc/client`.
+ * The server side: decorators, the server base class, its runtime and the MCPC
+ * message types. The client lives at `mcpc/client`, the task engine on its own
+ * (`TaskRegistry`, task stores) at `mcpc/engine`.
  *
  * @module mcpc
  */
@@ -24,10 +25,12 @@ export type { McpcMethodDecorator } from "./decorators/metadata.js";
 // Serving
 export { McpcServer, createServer } from "./server/mcpcServer.js";
 export type { McpcServerOptions, ToolProvider } from "./server/mcpcServer.js";
+export type { McpTasksOptions } from "./rungs/mcpTasks/mcpTaskOptions.js";
 export type { ServeOptions, StdioServeOptions, HttpServeOptions } from "./server/serveOptions.js";
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./session/sessionOptions.js";
 export type { OutboundGauge } from "./session/outbound.js";
 export type { StdioOptions } from "./transports/stdio.js";
+export type { ServerRuntime } from "./server/serverRuntime.js";
 export type { EmitOptions } from "./server/runtime.js";
 export type {
   ToolContext,
@@ -41,12 +44,8 @@ export type {
 } from "./call/context.js";
 export type { ToolLogger, Logger, LogLevel } from "./util/logger.js";
 
-// The task engine
-export { TaskRegistry } from "./tasks/taskRegistry.js";
-export type { TaskEngineOptions, TaskEvent, TaskStartSpec, TaskRunControls, TaskEngineStats, TaskPage, TaskPageRequest } from "./tasks/taskRegistry.js";
-export type { StopListener, StopSource } from "./tasks/taskControl.js";
-export { MemoryTaskStore } from "./tasks/memoryTaskStore.js";
-export type { TaskStore, TaskRecord, MaybePromise } from "./tasks/taskStore.js";
+// The task engine, as a server author configures it; the engine itself (TaskRegistry, stores) is at `mcpc/engine`
+export type { TaskEngineOptions } from "./tasks/engineOptions.js";
 
 // The protocol
 export {

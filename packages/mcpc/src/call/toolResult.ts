@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { TaskEventName } from "../protocol/message.js";
 import { checkJson } from "../tasks/jsonPayload.js";
 
 /**
@@ -48,4 +49,21 @@ function isToolResult(value: unknown): value is CallToolResult {
   if (typeof value !== "object" || value === null || !("content" in value)) return false;
   const content = (value as { content: unknown }).content;
   return Array.isArray(content) && content.every((item) => typeof item === "object" && item !== null && typeof (item as { type?: unknown }).type === "string");
+}
+
+/**
+ * The answer a call gets for its task's end (the synchronous fallback's answer,
+ * and `tasks/result`): the return value as a tool result, or an `isError`
+ * result with the error, or with the reason it was cancelled (`end` is a
+ * terminal event; any other reads as cancelled).
+ */
+export function endResult(toolName: string, end: TaskEventName, payload: unknown): CallToolResult {
+  switch (end) {
+    case "complete":
+      return toToolResult(payload);
+    case "failed":
+      return errorResult(String(payload));
+    default:
+      return errorResult(`Tool "${toolName}" was cancelled: ${String(payload)}.`);
+  }
 }

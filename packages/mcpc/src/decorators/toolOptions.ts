@@ -29,6 +29,13 @@ export interface ToolOptions {
    * background task, every other client the synchronous fallback.
    */
   background?: boolean;
+  /**
+   * How a background tool is offered to clients that speak MCP tasks (spec
+   * 2025-11-25): `"optional"` (the default) lists it with
+   * `execution: { taskSupport: "optional" }`; `"required"` also refuses a plain
+   * call (no task asked for, no MCPC tag) with `-32601`. Only for `background: true`.
+   */
+  taskSupport?: "optional" | "required";
   /** MCP tool annotations. */
   annotations?: ToolAnnotations;
 }

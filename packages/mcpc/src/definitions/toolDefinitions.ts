@@ -18,6 +18,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments, computed once at start-up. */
   readonly inputJsonSchema: Record<string, unknown>;
   readonly outputJsonSchema?: Record<string, unknown>;
+  /** A background tool's MCP task support (`ToolOptions.taskSupport`); absent for other tools. */
+  readonly taskSupport?: "optional" | "required";
   /** Where it came from, for error messages: `ClassName.methodName`. */
   readonly origin: string;
   /** Calls the method on its instance. */
@@ -107,6 +109,10 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     );
   }
   if (options.background !== undefined && typeof options.background !== "boolean") fail("background must be true or false.");
+  if (options.taskSupport !== undefined) {
+    if (options.taskSupport !== "optional" && options.taskSupport !== "required") fail(`taskSupport must be "optional" or "required"; got ${JSON.stringify(options.taskSupport)}.`);
+    if (options.background !== true) fail("taskSupport is for background tools only: add background: true, or remove taskSupport.");
+  }
   const input = checkObjectSchema(options.input, "input", fail);
   const output = checkObjectSchema(options.output, "output", fail);
   if (input) {
@@ -127,6 +133,7 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     ...(output && { output }),
     inputJsonSchema,
     ...(outputJsonSchema && { outputJsonSchema }),
+    ...(kind === "background" && { taskSupport: options.taskSupport ?? "optional" }),
     origin,
     invoke: (args, context) => fn.call(instance, args, context),
   };

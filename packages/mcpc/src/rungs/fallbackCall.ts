@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, type CallToolResult, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import { TERMINAL_EVENTS } from "../protocol/message.js";
 import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
@@ -7,8 +7,8 @@ import { newId } from "../util/ids.js";
 import { TaskCallContext } from "../call/callContext.js";
 import { CallProgress } from "../call/callProgress.js";
 import type { CallSession } from "../call/callSession.js";
-import { errorResult, toToolResult } from "../call/toolResult.js";
-import { toWireError } from "../call/wireError.js";
+import { endResult } from "../call/toolResult.js";
+import { WireError, toWireError } from "../call/wireError.js";
 import type { BackgroundCall, Rung } from "./rung.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -59,14 +59,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     await this.barrier();
     // Nobody will read this task again: its answer is the record.
     registry.cleanup(this.owner, this.taskId).catch(() => undefined);
-    switch (end.event) {
-      case "complete":
-        return toToolResult(end.payload);
-      case "failed":
-        return errorResult(String(end.payload));
-      default:
-        return errorResult(`Tool "${this.toolName}" was cancelled: ${String(end.payload)}.`);
-    }
+    return endResult(this.toolName, end.event, end.payload);
   }
 
   run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
@@ -93,5 +86,16 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
 export const fallbackRung: Rung = {
   name: "fallback",
   accepts: () => true,
-  serve: ({ session, tool, args, extra }: BackgroundCall) => new FallbackCall(session, tool, args, extra).answer(),
+  serve: ({ session, tool, args, extra }: BackgroundCall) => {
+    if (tool.taskSupport === "required") {
+      // Spec 2025-11-25: a tool whose task support is "required" is only called as a task.
+      return Promise.reject(
+        new WireError(
+          ErrorCode.MethodNotFound,
+          `Tool "${tool.name}" runs only as a task (execution.taskSupport is "required"): call it with "task": {} in the params, from a client that supports MCP tasks.`,
+        ),
+      );
+    }
+    return new FallbackCall(session, tool, args, extra).answer();
+  },
 };

@@ -3,14 +3,15 @@ import { fallbackRung } from "./fallbackCall.js";
 import { legacyRung } from "./legacyDialect.js";
 import { nativeRung } from "./nativeCall.js";
 import type { BackgroundCall, Rung } from "./rung.js";
+import { mcpTaskRung } from "./mcpTasks/mcpTaskRung.js";
 
 /**
  * The delivery ladder of a background tool, in the order its rungs are asked:
- * the Python dialect for a tagged call of a session that negotiated it, the
+ * an MCP task for a call that asked for one (`params.task`), the Python dialect for a tagged call of a session that negotiated it, the
  * native dialect for a tagged call of a native session, the synchronous
  * fallback for everyone else (it accepts every call, so the ladder always ends).
  */
-export const LADDER: readonly Rung[] = [legacyRung, nativeRung, fallbackRung];
+export const LADDER: readonly Rung[] = [mcpTaskRung, legacyRung, nativeRung, fallbackRung];
 
 /** Serves a background call on the first rung of the ladder that accepts it. */
 export function serveOnLadder(call: BackgroundCall): Promise<CallToolResult> {

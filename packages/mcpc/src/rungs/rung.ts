@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ServerNotification, ServerRequest, TaskMetadata } from "@modelcontextprotocol/sdk/types.js";
 import type { CallSession } from "../call/callSession.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import type { LegacyTag } from "../protocol/legacy.js";
@@ -15,6 +15,8 @@ export interface BackgroundCall {
   readonly extra: CallExtra;
   /** The Python mcpc tag, taken out of the arguments before validation, if the call had one. */
   readonly legacyTag: LegacyTag | undefined;
+  /** `params.task` of an MCP task-augmented call (spec 2025-11-25), if the client asked for a task. */
+  readonly task?: TaskMetadata | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface BackgroundCall {
  * way of delivering (MCP tasks, job handles) is one more module with one of these.
  */
 export interface Rung {
-  /** For logs and docs: `"native"`, `"legacy"`, `"fallback"`. */
+  /** For logs and docs: `"mcp-task"`, `"native"`, `"legacy"`, `"fallback"`. */
   readonly name: string;
   /** True when this rung serves the call. May throw a wire error for a malformed tag that names it. */
   accepts(call: BackgroundCall): boolean;

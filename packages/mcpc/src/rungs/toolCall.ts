@@ -54,13 +54,21 @@ function answerCall(session: Session, request: CallToolRequest, extra: Extra): P
   if (!parsed.ok) return Promise.resolve(errorResult(parsed.message));
   const args = parsed.value;
 
+  const task = request.params.task;
+  if (task !== undefined && tool.kind !== "background") {
+    // Spec 2025-11-25: a tool that declares no task support is not called as a task.
+    throw new WireError(
+      ErrorCode.MethodNotFound,
+      `Tool "${name}" cannot run as a task (it declares no execution.taskSupport): call it without "task" in the params.`,
+    );
+  }
   switch (tool.kind) {
     case "ordinary":
       return runOrdinary(session, tool, args, extra);
     case "streaming":
       return runStreaming(session, tool, args, extra);
     case "background":
-      return runBackground(session, tool, args, extra, legacy.tag);
+      return serveOnLadder({ session, tool, args, extra, legacyTag: legacy.tag, task });
   }
 }
 

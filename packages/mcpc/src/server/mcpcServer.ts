@@ -7,6 +7,8 @@ import { checkReservedMethods } from "../definitions/reservedMethods.js";
 import type { TaskEngineOptions } from "../tasks/taskRegistry.js";
 import type { Logger } from "../util/logger.js";
 import { McpcRuntime, type EmitOptions } from "./runtime.js";
+import type { ServerRuntime } from "./serverRuntime.js";
+import type { McpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 import { serveStdio } from "../transports/stdio.js";
 import type { HttpServeOptions, ServeOptions, StdioServeOptions } from "./serveOptions.js";
 import type { HttpServing } from "../transports/http/httpServer.js";
@@ -31,6 +33,8 @@ export interface McpcServerOptions {
   logger?: Logger;
   /** How long a synchronous-fallback call waits for the client to answer the ping barrier. Default 5 s. */
   pingBarrierTimeoutMs?: number;
+  /** How MCP tasks (spec 2025-11-25) are served for background tools: the longest ttl granted, the poll interval, the `tasks/list` page size. */
+  mcpTasks?: McpTasksOptions;
 }
 
 
@@ -67,12 +71,14 @@ export class McpcServer {
   }
 
   /**
-   * The runtime: made on first use, which reads and checks every `@Tool`,
-   * `@Resource` and `@Prompt` (so definition errors surface here, at start-up).
+   * The runtime: server events, resource notifications, the task engine and the
+   * open sessions (see {@link ServerRuntime}). Made on first use, which reads and
+   * checks every `@Tool`, `@Resource` and `@Prompt` (so definition errors surface
+   * here, at start-up).
    * @throws McpcError `INVALID_TOOL_DEFINITION`, `DUPLICATE_TOOL`, `INVALID_RESOURCE_DEFINITION`,
    *   `DUPLICATE_RESOURCE`, `INVALID_PROMPT_DEFINITION`, `DUPLICATE_PROMPT`
    */
-  get runtime(): McpcRuntime {
+  get runtime(): ServerRuntime {
     if (!this.#runtime) {
       checkReservedMethods(this, McpcServer.prototype, "McpcServer");
       const providers = (this.#options.tools ?? []).map(instantiate);

@@ -9,9 +9,10 @@ import { checkJson } from "../tasks/jsonPayload.js";
 import type { EmitOptions } from "../call/callSession.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { Session } from "../session/session.js";
-import type { SessionHost } from "../session/sessionHost.js";
 import type { SessionRuntime } from "../session/sessionRuntime.js";
 import type { SessionOptions } from "../session/sessionOptions.js";
+import type { ServerRuntime } from "./serverRuntime.js";
+import { resolveMcpTasksOptions, type McpTasksOptions, type ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 
 /** What the runtime needs to know about the server it runs. */
 export interface RuntimeOptions {
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** How long a fallback call waits for the client to answer the ping barrier. Default 5 s. */
   pingBarrierTimeoutMs?: number;
+  /** How MCP tasks (spec 2025-11-25) are served for background tools. */
+  mcpTasks?: McpTasksOptions;
 }
 
 /** The resources and prompts a runtime serves besides its tools. */
@@ -33,9 +36,10 @@ export interface RuntimeCatalog {
 
 /**
  * The state one server shares across its sessions: the checked tools, the task
- * engine and the open sessions. One per `McpcServer`; never global.
+ * engine and the open sessions. One per `McpcServer`; never global. A server's
+ * author sees it as a `ServerRuntime` (`server.runtime`); the rest is for sessions.
  */
-export class McpcRuntime implements SessionHost, SessionRuntime {
+export class McpcRuntime implements ServerRuntime, SessionRuntime {
   readonly options: RuntimeOptions;
   readonly tools: ReadonlyMap<string, ToolDefinition>;
   /** Resources and resource templates (checked at start-up). */
@@ -44,6 +48,8 @@ export class McpcRuntime implements SessionHost, SessionRuntime {
   readonly registry: TaskRegistry;
   readonly logger: Logger;
   readonly sessions = new Map<string, Session>();
+  /** MCP tasks as served (defaults applied); undefined when the server has no background tool, so none are served. */
+  readonly mcpTasks: ResolvedMcpTasksOptions | undefined;
   #closing = false;
 
   constructor(options: RuntimeOptions, tools: readonly ToolDefinition[], catalog: RuntimeCatalog = {}) {
@@ -54,6 +60,13 @@ export class McpcRuntime implements SessionHost, SessionRuntime {
     this.registry = new TaskRegistry(options.tasks);
     this.logger = options.logger ?? stderrLogger;
     this.registry.onWarning = (message) => this.logger("warning", message);
+    const hasBackground = tools.some((tool) => tool.kind === "background");
+    this.mcpTasks = hasBackground ? resolveMcpTasksOptions(options.mcpTasks) : undefined;
+  }
+
+  /** The sessions open now. */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /** True once shutdown began: new calls are refused. */

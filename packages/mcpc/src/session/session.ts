@@ -26,6 +26,7 @@ import { callTool } from "../rungs/toolCall.js";
 import { wireMessageFor } from "../rungs/legacyDialect.js";
 import type { LegacySession } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
+import { registerMcpTaskMethods } from "../rungs/mcpTasks/mcpTaskMethods.js";
 import { registerResourceHandlers } from "./resourceHandlers.js";
 import { registerCompletionHandler, registerPromptHandlers } from "./promptHandlers.js";
 
@@ -88,6 +89,8 @@ export class Session {
           ...(runtime.resources.length > 0 && { resources: { subscribe: true } }),
           ...(runtime.prompts.size > 0 && { prompts: {} }),
           ...(hasCompletions(runtime) && { completions: {} }),
+          // Spec 2025-11-25: background tools may be called as tasks (`params.task`).
+          ...(runtime.mcpTasks && { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }),
           experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION, provider: name } },
         },
         ...(instructions !== undefined && { instructions }),
@@ -253,6 +256,7 @@ export class Session {
       return {};
     });
     registerTaskRequests(server, runtime.registry, () => this.owner);
+    if (runtime.mcpTasks) registerMcpTaskMethods(this, runtime.mcpTasks);
     if (runtime.resources.length > 0) registerResourceHandlers(this, runtime.resources);
     if (runtime.prompts.size > 0) registerPromptHandlers(server, this.id, runtime.prompts);
     if (hasCompletions(runtime)) {
@@ -269,6 +273,7 @@ export class Session {
       inputSchema: tool.inputJsonSchema as WireTool["inputSchema"],
       ...(tool.outputJsonSchema && { outputSchema: tool.outputJsonSchema as WireTool["outputSchema"] }),
       ...(tool.annotations && { annotations: tool.annotations }),
+      ...(tool.taskSupport !== undefined && { execution: { taskSupport: tool.taskSupport } }),
     }));
     return this.#tools;
   }

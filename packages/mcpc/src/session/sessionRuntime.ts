@@ -2,6 +2,7 @@ import type { CallRuntime } from "../call/callSession.js";
 import type { PromptDefinition } from "../definitions/promptDefinitions.js";
 import type { ResourceDefinition } from "../definitions/resourceDefinitions.js";
 import type { Logger } from "../util/logger.js";
+import type { ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 
 /**
  * What a session needs from the server it belongs to: what a call needs
@@ -13,4 +14,6 @@ export interface SessionRuntime extends CallRuntime {
   readonly resources: readonly ResourceDefinition[];
   readonly prompts: ReadonlyMap<string, PromptDefinition>;
   readonly logger: Logger;
+  /** MCP tasks as served; undefined: none are (the server has no background tool). */
+  readonly mcpTasks: ResolvedMcpTasksOptions | undefined;
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { readToolDefinitions } from "../../src/definitions/toolDefinitions.js";
 import { McpcError } from "../../src/errors.js";
 import { McpcServer, Tool, createServer, type TaskContext } from "../../src/index.js";
+import { runtimeOf } from "../support/runtime.js";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = join(packageDir, "test/fixtures/decoratedTools.ts");
@@ -105,7 +106,7 @@ describe("@Tool under vitest's own transform", () => {
     }
     const server = createServer({ name: "composed", version: "1.0.0", tools: [MathTools, new TextTools()] });
     try {
-      const tools = server.runtime.tools;
+      const tools = runtimeOf(server).tools;
       expect([...tools.keys()].sort()).toEqual(["double", "shout"]);
       expect(tools.get("double")?.invoke({ n: 21 }, {})).toBe(42);
       expect(tools.get("shout")?.origin).toBe("TextTools.shout");

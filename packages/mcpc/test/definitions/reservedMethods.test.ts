@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcServer, Prompt, Tool } from "../../src/index.js";
+import { runtimeOf } from "../support/runtime.js";
 
 describe("methods that would replace the server's own", () => {
   // Each body returns `never`: assignable to whatever the replaced member returns.
@@ -58,6 +59,6 @@ describe("methods that would replace the server's own", () => {
       }
     }
     const server = new McpcServer({ name: "s", version: "1", tools: [Provider] });
-    expect([...server.runtime.tools.keys()]).toEqual(["close"]);
+    expect([...runtimeOf(server).tools.keys()]).toEqual(["close"]);
   });
 });

@@ -9,9 +9,11 @@ import { ElicitRequestSchema, LoggingMessageNotificationSchema } from "@modelcon
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpcClient } from "../../src/client/index.js";
-import { McpcServer, MemoryTaskStore, Tool, type TaskContext, type TaskRecord, type TaskStore } from "../../src/index.js";
+import { McpcServer, Tool, type TaskContext } from "../../src/index.js";
+import { MemoryTaskStore, type TaskRecord, type TaskStore } from "../../src/engine/index.js";
 import type { HttpServing } from "../../src/transports/http/index.js";
 import { waitFor } from "../support/async.js";
+import { runtimeOf } from "../support/runtime.js";
 import { collect } from "./scenarios.js";
 
 class Small extends McpcServer {
@@ -66,14 +68,14 @@ describe("serve({ transport: \"http\" }) in process", () => {
     const overSse = new McpcClient(new Client({ name: "b", version: "1" }), { legacy: false });
     await overSse.connect(new SSEClientTransport(new URL(serving.sseUrl ?? "")));
     cleanups.push(() => overHttp.close(), () => overSse.close());
-    const sessions = [...server.runtime.sessions.values()];
+    const sessions = [...runtimeOf(server).sessions.values()];
     expect(sessions.map((s) => [s.transportKind, s.supportsForgedResponses]).sort()).toEqual([
       ["sse", true],
       ["streamable-http", false],
     ]);
     // Closing our client ends its Streamable HTTP session on the server (DELETE), not only its streams.
     await overHttp.close();
-    await waitFor(() => server.runtime.sessions.size === 1, "the Streamable HTTP session to close");
+    await waitFor(() => runtimeOf(server).sessions.size === 1, "the Streamable HTTP session to close");
   });
 
   it("sends a background task's log lines to the client after its call has answered", async () => {
@@ -122,7 +124,7 @@ describe("serve({ transport: \"http\" }) in process", () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
     cleanups.push(() => client.close());
     const task = await client.callTool("forever");
-    const [session] = [...server.runtime.sessions.values()];
+    const [session] = [...runtimeOf(server).sessions.values()];
     if (!session) throw new Error("no session");
     await serving.close();
     await serving.closed;
@@ -130,7 +132,7 @@ describe("serve({ transport: \"http\" }) in process", () => {
       expect.objectContaining({ status: "cancelled", error: "Server shutting down" }),
     ]);
     await expect(server.runtime.registry.get(session.owner, task.taskId)).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
-    expect(server.runtime.sessions.size).toBe(0);
+    expect(runtimeOf(server).sessions.size).toBe(0);
     await expect(fetch(serving.url, { method: "POST" })).rejects.toThrow();
   });
 

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { McpcServer, Tool, type TaskContext } from "../../src/index.js";
 import type { HttpOptions, HttpServing } from "../../src/transports/http/index.js";
 import { waitFor } from "../support/async.js";
+import { runtimeOf } from "../support/runtime.js";
 import { HttpPeer, type PeerOptions } from "./httpPeer.js";
 
 class Busy extends McpcServer {
@@ -67,7 +68,7 @@ async function listen(peer: HttpPeer): Promise<IncomingMessage> {
 
 /** Whether the server still holds the session, asked without a request (a request would be activity). */
 function alive(server: Busy, peer: HttpPeer): boolean {
-  return peer.sessionId !== undefined && server.runtime.sessions.has(peer.sessionId);
+  return peer.sessionId !== undefined && runtimeOf(server).sessions.has(peer.sessionId);
 }
 
 describe("per-client session limit (maxSessions 5, maxSessionsPerClient 3)", () => {
@@ -82,12 +83,12 @@ describe("per-client session limit (maxSessions 5, maxSessionsPerClient 3)", () 
 
     const others = [await opened(serving, { localAddress: "127.0.0.1" }), await opened(serving, { localAddress: "127.0.0.1" })];
     expect(others.every((peer) => alive(server, peer))).toBe(true);
-    expect(server.runtime.sessions.size).toBe(5);
+    expect(server.runtime.sessionCount).toBe(5);
     // The table is full now: a third address gets in too, and the most idle session of all gives way.
     const third = await opened(serving, { localAddress: "127.0.0.3" });
     expect(alive(server, third)).toBe(true);
     expect(alive(server, flood[5] as HttpPeer)).toBe(false);
-    expect(server.runtime.sessions.size).toBe(5);
+    expect(server.runtime.sessionCount).toBe(5);
   });
 
   it("refuses a client whose every session is busy with 429, and keeps serving other principals", async () => {

@@ -1,0 +1,40 @@
+import type { EmitOptions } from "../call/callSession.js";
+import type { SessionHost } from "../session/sessionHost.js";
+import type { TaskRegistry } from "../tasks/taskRegistry.js";
+
+/**
+ * What a server's `runtime` offers its author: server events, resource
+ * notifications, the task engine and the count of open sessions. It is also a
+ * {@link SessionHost}, so it can be served on a transport of your choosing
+ * (`serveHttp(server.runtime, options)` from `mcpc/http`).
+ *
+ * The runtime is made on first use of `server.runtime` (or `serve()`,
+ * `connect()`, `emit()`), which checks every `@Tool`, `@Resource` and `@Prompt`.
+ *
+ * @example
+ * ```ts
+ * const server = new DataTools({ name: "data", version: "1.0.0" });
+ * const { runtime } = server;
+ * runtime.emit("notification", { text: "maintenance at noon" });
+ * console.error(`${runtime.sessionCount} sessions, ${runtime.registry.liveCount} live tasks`);
+ * ```
+ */
+export interface ServerRuntime extends SessionHost {
+  /**
+   * Sends a server event (a `server_event` message) to one session
+   * (`options.sessionId`), or to every session that negotiated MCPC.
+   * @returns how many sessions it was sent to.
+   * @throws McpcError `INVALID_ARGUMENT` for an empty name, `UNSERIALIZABLE_VALUE` for a payload JSON cannot carry
+   */
+  emit(event: string, payload: unknown, options?: EmitOptions): number;
+  /**
+   * Sends `notifications/resources/updated` for `uri` to every session that
+   * subscribed to it.
+   * @returns how many sessions it was sent to.
+   */
+  notifyResourceUpdated(uri: string): number;
+  /** The task engine this server's sessions share: `liveCount`, `stats()`, `list()`, `stop()`, … */
+  readonly registry: TaskRegistry;
+  /** The sessions open now (one per stdio connection or HTTP session). */
+  readonly sessionCount: number;
+}
