@@ -240,6 +240,18 @@ describe("tool kinds", () => {
     expect(error.message).toContain("background must be true or false");
   });
 
+  it("gives background tools MCP task support (optional unless required), and refuses it elsewhere or misspelt", () => {
+    const [optional] = readToolDefinitions([oneTool({ background: true }, async function* () {})]);
+    expect(optional?.taskSupport).toBe("optional");
+    const [required] = readToolDefinitions([oneTool({ background: true, taskSupport: "required" }, async function* () {})]);
+    expect(required?.taskSupport).toBe("required");
+    const [plain] = readToolDefinitions([oneTool({})]);
+    expect(plain?.taskSupport).toBeUndefined();
+    expect(definitionError([oneTool({ taskSupport: "required" })]).message).toContain("taskSupport is for background tools only: add background: true");
+    const misspelt = definitionError([oneTool(unchecked<ToolOptions>({ background: true, taskSupport: "always" }), async function* () {})]);
+    expect(misspelt.message).toContain('taskSupport must be "optional" or "required"; got "always"');
+  });
+
   it("refuses options that are not an object", () => {
     const error = definitionError([oneTool(unchecked<ToolOptions>(null))]);
     expect(error.message).toContain("@Tool on Holder.run: options must be an object");
