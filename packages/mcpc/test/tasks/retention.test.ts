@@ -1,3 +1,4 @@
+/* eslint-disable require-yield -- a task that returns at once is a case under test. */
 import { describe, expect, it } from "vitest";
 import { expiryOf } from "../../src/tasks/retention.js";
 import type { TaskRecord } from "../../src/tasks/taskStore.js";
