@@ -54,7 +54,7 @@ export function registerMcpTaskMethods(session: CallSession, options: ResolvedMc
     // Answered once the tool has ended (its finally blocks ran) or its grace period is over.
     const outcome = await toWireError(registry.stop(owner, taskId, CANCELLED_BY_CLIENT));
     if (!outcome.stopped) {
-      throw invalidParams(`Task "${taskId}" has already ended (${outcome.task.status}); only a working task can be cancelled.`);
+      throw invalidParams(`Task "${taskId}" has already ended (${outcome.task.status}); only a task that has not ended can be cancelled.`);
     }
     return taskOf(outcome.task, board.view);
   });
