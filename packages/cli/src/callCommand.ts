@@ -1,12 +1,15 @@
 import { defineCommand } from "citty";
-import type { McpcTaskMessage } from "mcpc/client";
+import type { McpcClient, McpcTaskMessage, TaskHandle } from "mcpc/client";
 import { connectClient } from "./connect.js";
 import { Interrupted, UsageError } from "./runCli.js";
 import { createTaskView } from "./taskView.js";
 
 /** `mcpc call <server> <tool>`: starts a tool, shows its events live, prints the result. */
 export const callCommand = defineCommand({
-  meta: { name: "call", description: "Call a tool: live task events with a progress bar, then the final result; Ctrl-C stops the task on the server" },
+  meta: {
+    name: "call",
+    description: "Call a tool: live task events (MCPC tasks, MCP tasks or progress) with a progress bar, then the final result; Ctrl-C stops the task on the server",
+  },
   args: {
     server: { type: "positional", description: "A command that starts a stdio server (quoted), or an http(s):// URL", required: true },
     tool: { type: "positional", description: "The tool's name", required: true },
@@ -22,6 +25,7 @@ export const callCommand = defineCommand({
     let onSigint: (() => void) | undefined;
     try {
       const handle = await client.callTool(args.tool, toolArgs, { request: { signal: abort.signal, timeout: 24 * 60 * 60 * 1000 } });
+      process.stderr.write(`${describeMode(client, handle)}\n`);
       const interruptedPromise = new Promise<void>((resolve) => {
         onSigint = () => {
           interrupted = true;
@@ -36,8 +40,8 @@ export const callCommand = defineCommand({
       if (first === undefined) {
         view.stop();
         process.stderr.write(`\nmcpc: stopping task ${handle.taskId} on the server...\n`);
-        if (handle.mode === "background" && client.dialect === "native") {
-          const { task } = await client.stop(handle.taskId);
+        if ((handle.mode === "background" && client.dialect === "native") || handle.mode === "mcp-task") {
+          const { task } = await handle.stop();
           throw new Interrupted(`mcpc: task ${handle.taskId} stopped (${task.status}).`);
         }
         abort.abort(new Error("Interrupted"));
@@ -57,6 +61,13 @@ export const callCommand = defineCommand({
     }
   },
 });
+
+/** One line on how the call runs: which kind of task (and whose id), or a synchronous call. */
+export function describeMode(client: Pick<McpcClient, "dialect">, handle: Pick<TaskHandle, "mode" | "taskId" | "toolName">): string {
+  if (handle.mode === "background") return `mcpc: ${handle.toolName} runs as an MCPC task (${client.dialect} dialect), task ${handle.taskId}`;
+  if (handle.mode === "mcp-task") return `mcpc: ${handle.toolName} runs as an MCP task (tasks/get, tasks/result), task ${handle.taskId}`;
+  return `mcpc: ${handle.toolName} is called synchronously (no task)`;
+}
 
 function printResult(terminal: McpcTaskMessage): void {
   const result = terminal.result;

@@ -20,7 +20,18 @@ export function readProgress(result: unknown): { progress: number; total: number
   };
 }
 
+/** Reads `{ status, message? }` out of an `update` event's result (an MCP task's status change), if it is one. */
+export function readStatus(result: unknown): { status: string; message: string | undefined } | undefined {
+  if (typeof result !== "object" || result === null) return undefined;
+  const { status, message } = result as { status?: unknown; message?: unknown };
+  if (typeof status !== "string") return undefined;
+  return { status, message: typeof message === "string" ? message : undefined };
+}
+
+/** An update's text: its message, with the status when it is not plain `working`; else the value itself. */
 function describe(result: unknown): string {
+  const status = readStatus(result);
+  if (status) return status.status === "working" && status.message !== undefined ? status.message : [status.status.replace("_", " "), status.message].filter(Boolean).join(": ");
   return typeof result === "string" ? result : JSON.stringify(result) ?? String(result);
 }
 
@@ -33,9 +44,12 @@ export function createTaskView(tty: boolean = process.stdout.isTTY === true): Ta
 class LineView implements TaskView {
   show(message: McpcTaskMessage): void {
     const progress = message.event === "update" ? readProgress(message.result) : undefined;
+    // `created` says nothing a reader needs (an MCP task's is the server's whole task record; the mode line names it).
     const detail = progress
       ? `${progress.progress}${progress.total === undefined ? "" : `/${progress.total}`}${progress.message ? ` ${progress.message}` : ""}`
-      : describe(message.result);
+      : message.event === "created"
+        ? "null"
+        : describe(message.result);
     process.stderr.write(`[${message.tool_name} ${message.task_id.slice(0, 8)}] ${message.event}${detail === "null" ? "" : ` ${detail}`}\n`);
   }
 

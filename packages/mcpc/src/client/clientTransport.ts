@@ -12,6 +12,14 @@ export interface ClientTransportHooks {
   onTaggedAnswer(taskId: string, result: unknown): void;
   /** A `notifications/progress` of a call made through the client's `callTool` arrived (it is passed on to the SDK too, which resets the call's timeout on it). */
   onProgress(handleId: string, params: ProgressNotificationParams): void;
+  /** The answer to a task-augmented call made through the client's `callTool` arrived (a `CreateTaskResult`, or a plain result), before the SDK sees it. */
+  onTaskAnswer?(handleId: string, result: Record<string, unknown>): void;
+  /** A `notifications/tasks/status` arrived (it is passed on to the SDK too). */
+  onTaskStatus?(params: Record<string, unknown>): void;
+  /** A `notifications/tools/list_changed` arrived (it is passed on to the SDK too). */
+  onToolListChanged?(): void;
+  /** The connection closed. */
+  onClose?(): void;
 }
 
 /**
@@ -19,6 +27,14 @@ export interface ClientTransportHooks {
  * The transport takes it out before the message is written: it never reaches the server.
  */
 export const LOCAL_HANDLE_META = "mcpc/local-handle";
+
+/**
+ * How progress tokens the client chooses itself begin (those of task-augmented
+ * calls). The SDK's own tokens are numbers, so a string token with this prefix
+ * is never one the SDK waits for: its notifications are not passed on, even
+ * after the task ended (the SDK would report an unknown token).
+ */
+export const OWN_PROGRESS_TOKEN_PREFIX = "mcpc-task:";
 
 /**
  * Decorates the SDK client's transport. MCPC messages are taken out of the
@@ -36,10 +52,27 @@ export class McpcClientTransport extends TransportDecorator {
   /** Progress token of each `callTool` call in flight → its handle; request id → that token, to forget it on the answer. */
   readonly #progressHandles = new Map<string | number, string>();
   readonly #progressTokens = new Map<RequestId, string | number>();
+  /** Request id of each task-augmented `callTool` call not answered yet → its handle. */
+  readonly #taskCalls = new Map<RequestId, string>();
+  /** Handle → progress token, for the calls that became tasks: routed until {@link release}. */
+  readonly #taskTokens = new Map<string, string | number>();
 
   constructor(inner: Transport, hooks: ClientTransportHooks) {
     super(inner);
     this.#hooks = hooks;
+    const passOn = inner.onclose;
+    inner.onclose = () => {
+      this.#hooks.onClose?.();
+      passOn?.();
+    };
+  }
+
+  /** Stops routing the progress of a task-augmented call (its task ended). */
+  release(handleId: string): void {
+    const token = this.#taskTokens.get(handleId);
+    if (token === undefined) return;
+    this.#taskTokens.delete(handleId);
+    this.#progressHandles.delete(token);
   }
 
   override send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -72,6 +105,7 @@ export class McpcClientTransport extends TransportDecorator {
       this.#progressHandles.set(token, handleId);
       this.#progressTokens.set(message.id, token);
     }
+    if (typeof params.task === "object" && params.task !== null) this.#taskCalls.set(message.id, handleId);
     const cleaned = Object.keys(rest).length > 0 ? { ...params, _meta: rest } : withoutMeta(params);
     return { ...message, params: cleaned };
   }
@@ -88,6 +122,11 @@ export class McpcClientTransport extends TransportDecorator {
         const params = message.params as ProgressNotificationParams | undefined;
         const handleId = params === undefined ? undefined : this.#progressHandles.get(params.progressToken);
         if (handleId !== undefined && params !== undefined) this.#hooks.onProgress(handleId, params);
+        if (typeof params?.progressToken === "string" && params.progressToken.startsWith(OWN_PROGRESS_TOKEN_PREFIX)) return;
+      } else if (message.method === "notifications/tasks/status" && message.params) {
+        this.#hooks.onTaskStatus?.(message.params);
+      } else if (message.method === "notifications/tools/list_changed") {
+        this.#hooks.onToolListChanged?.();
       }
     } else if ("id" in message && message.id === LEGACY_CALLBACK_ID) {
       if ("result" in message) for (const event of messagesInResult(message.result)) this.#hooks.onMcpcMessage(event);
@@ -96,10 +135,16 @@ export class McpcClientTransport extends TransportDecorator {
       const id = message.id;
       if ("result" in message) message = { ...message, result: withoutNullAnnotations(message.result) };
       const token = this.#progressTokens.get(id);
+      const taskHandle = this.#taskCalls.get(id);
+      this.#taskCalls.delete(id);
+      // A created task keeps its call's progress token: the task reports on it until it ends.
+      const created = taskHandle !== undefined && "result" in message && isCreateTaskResult(message.result);
       if (token !== undefined) {
         this.#progressTokens.delete(id);
-        this.#progressHandles.delete(token);
+        if (created) this.#taskTokens.set(taskHandle, token);
+        else this.#progressHandles.delete(token);
       }
+      if (taskHandle !== undefined && "result" in message) this.#hooks.onTaskAnswer?.(taskHandle, message.result);
       const taskId = this.#tagged.get(id);
       if (taskId !== undefined) {
         this.#tagged.delete(id);
@@ -108,6 +153,11 @@ export class McpcClientTransport extends TransportDecorator {
     }
     this.onmessage?.(message, extra);
   }
+}
+
+function isCreateTaskResult(result: Record<string, unknown>): boolean {
+  const task = result.task as { taskId?: unknown } | null | undefined;
+  return typeof task === "object" && task !== null && typeof task.taskId === "string";
 }
 
 function withoutMeta(params: Record<string, unknown>): Record<string, unknown> {

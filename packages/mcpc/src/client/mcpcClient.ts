@@ -21,6 +21,7 @@ import {
 import { buildLegacyTag, tagArgumentFor } from "../protocol/legacy.js";
 import { LOCAL_HANDLE_META, McpcClientTransport } from "./clientTransport.js";
 import { negotiateLegacy, type LegacyServer } from "./legacyHandshake.js";
+import { McpTasks } from "./mcpTasks.js";
 import { TaskHandle } from "./taskHandle.js";
 
 /** Receives MCPC messages: task events and server events. */
@@ -33,6 +34,12 @@ export interface McpcClientOptions {
    * (Python mcpc 0.2.x) dialect, through its hidden handshake tools, on connect. Default true.
    */
   legacy?: boolean;
+  /**
+   * Against a server without MCPC that offers MCP tasks (2025-11-25), call the
+   * tools it lists with `execution.taskSupport` `optional` or `required` as tasks
+   * (handle mode `mcp-task`). Default true; declares `capabilities.tasks` on the SDK client.
+   */
+  mcpTasks?: boolean;
 }
 
 /** Which MCPC dialect a connection speaks: ours, the Python package's, or none. */
@@ -40,8 +47,13 @@ export type McpcDialect = "native" | "legacy" | "plain";
 
 /** Options of {@link McpcClient.callTool}. */
 export interface CallToolOptions {
-  /** The task id to use (default: a new UUID v4). Unique within the session. */
+  /** The task id to use (default: a new UUID v4). Unique within the session. Not used for an MCP task: its server names it. */
   taskId?: string;
+  /**
+   * For a tool an MCP-task server runs as a task: `false` makes a plain call instead
+   * (a `required` tool then fails), `{ ttl }` asks for a retention (ms). Default `{}`.
+   */
+  mcpTask?: false | { ttl?: number };
   /** SDK request options for the call itself (timeout, signal, ...). */
   request?: RequestOptions;
 }
@@ -50,7 +62,8 @@ export interface CallToolOptions {
 /**
  * The MCPC client: wraps an SDK `Client`, declares MCPC, tags tool calls,
  * and delivers task and server events to listeners and per-call handles.
- * Against a server without MCPC it makes plain calls, with the same handles.
+ * Against a server without MCPC it uses MCP tasks (2025-11-25) for the tools the
+ * server runs as tasks, and plain calls otherwise, with the same handles.
  *
  * @example
  * ```ts
@@ -78,12 +91,20 @@ export class McpcClient {
   readonly #callsInFlight = new Map<string, TaskHandle>();
   /** Our session id in legacy call tags (the dialect lets the client choose it). */
   readonly #legacySessionId = randomUUID();
+  /** MCP tasks (SEP-1686) on servers without MCPC; undefined when turned off. */
+  readonly #mcpTasks: McpTasks | undefined;
+  #transport: McpcClientTransport | undefined;
 
   constructor(client: Client, options: McpcClientOptions = {}) {
     this.sdk = client;
     this.#probeLegacy = options.legacy ?? true;
-    // Must happen before connect(): capabilities are sent in initialize.
-    client.registerCapabilities({ experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION } } });
+    if (options.mcpTasks ?? true) this.#mcpTasks = new McpTasks(client, (localId) => this.#transport?.release(localId));
+    // Must happen before connect(): capabilities are sent in initialize. `tasks: {}` says we take
+    // tasks for our calls, and serve none of our own (no list, cancel or task-augmented requests).
+    client.registerCapabilities({
+      experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION } },
+      ...(this.#mcpTasks && { tasks: {} }),
+    });
   }
 
   /**
@@ -119,11 +140,18 @@ export class McpcClient {
   /** Python `wrap_streams`: the transport to connect the SDK client through yourself (then call {@link initMcpc}). */
   wrapStreams(transport: Transport): Transport {
     this.#wrapped = true;
-    return new McpcClientTransport(transport, {
+    const tasks = this.#mcpTasks;
+    this.#transport = new McpcClientTransport(transport, {
       onMcpcMessage: (message) => this.#onMessage(message),
       onTaggedAnswer: (taskId, result) => this.#onTaggedAnswer(taskId, result),
       onProgress: (handleId, params) => this.#onProgress(handleId, params),
+      onTaskAnswer: (handleId, result) => tasks?.onAnswer(handleId, result),
+      onTaskStatus: (params) => tasks?.onStatus(params),
+      onToolListChanged: () => tasks?.onToolListChanged(),
+      // A closed connection ends the MCP tasks' polling now, not at their next poll.
+      onClose: () => tasks?.closeAll(),
     });
+    return this.#transport;
   }
 
   /**
@@ -158,6 +186,7 @@ export class McpcClient {
   }
 
   #onProgress(handleId: string, params: ProgressNotificationParams): void {
+    if (this.#mcpTasks?.onProgress(handleId, params)) return;
     const handle = this.#callsInFlight.get(handleId);
     if (!handle) return;
     const { progressToken: _token, _meta: _none, ...progress } = params;
@@ -172,10 +201,17 @@ export class McpcClient {
 
   /**
    * Calls a tool. On an MCPC server a background tool answers `created` at once
-   * and the handle streams its events; any other tool (or server) answers
-   * synchronously, and the handle ends with that answer.
+   * and the handle streams its events. On a server without MCPC that offers MCP
+   * tasks, a tool it lists with `taskSupport` `optional` or `required` runs as an
+   * MCP task (mode `mcp-task`: the first such call lists the tools once). Any other
+   * tool (or server) answers synchronously, and the handle ends with that answer.
    */
   async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<TaskHandle> {
+    // MCPC first: only a server without it (in either dialect) gets MCP tasks.
+    const tasks = this.#mcpTasks;
+    if (tasks && options.mcpTask !== false && this.dialect === "plain" && (await tasks.runsAsTask(name))) {
+      return tasks.call(name, args, { ttl: options.mcpTask?.ttl, request: options.request, wrapped: this.#wrapped });
+    }
     const taskId = options.taskId ?? randomUUID();
     if (this.#handles.has(taskId)) {
       throw new McpcError("DUPLICATE_TASK", `Task id "${taskId}" is already in use by this client; choose another.`);
@@ -227,20 +263,26 @@ export class McpcClient {
     return handle;
   }
 
-  /** The task's current state on the server. @throws McpcError `UNKNOWN_TASK` */
+  /** The task's current state on the server (`tasks/get` on a server with MCP tasks but no MCPC). @throws McpcError `UNKNOWN_TASK` */
   async check(taskId: string): Promise<TaskSnapshot> {
+    const tasks = this.#mcpTasksFor("check");
+    if (tasks) return tasks.check(taskId);
     const answer = await this.#request(MCPC_METHODS.get, { task_id: taskId }, GetResult);
     return answer.task as TaskSnapshot;
   }
 
-  /** Stops a task; resolves once it has ended (its `cancelled` event was sent). @throws McpcError `UNKNOWN_TASK` */
+  /** Stops a task (`tasks/cancel` for an MCP task); resolves once it has ended (its `cancelled` event was sent). @throws McpcError `UNKNOWN_TASK` */
   async stop(taskId: string): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+    const tasks = this.#mcpTasksFor("stop");
+    if (tasks) return tasks.stop(taskId);
     const answer = await this.#request(MCPC_METHODS.stop, { task_id: taskId }, StopResult);
     return { task: answer.task as TaskSnapshot, stopped: answer.stopped };
   }
 
-  /** This session's tasks on the server, oldest first: every page of `mcpc/tasks/list`, followed to the end. */
+  /** This session's tasks on the server, oldest first: every page of `mcpc/tasks/list` (or `tasks/list` for MCP tasks), followed to the end. */
   async list(): Promise<TaskSnapshot[]> {
+    const mcpTasks = this.#mcpTasksFor("list");
+    if (mcpTasks) return mcpTasks.list();
     const tasks: TaskSnapshot[] = [];
     let cursor: string | undefined;
     do {
@@ -259,7 +301,13 @@ export class McpcClient {
   async close(): Promise<void> {
     const transport = this.sdk.transport as { terminateSession?: () => Promise<void> } | undefined;
     await transport?.terminateSession?.().catch(() => undefined);
+    this.#mcpTasks?.closeAll();
     await this.sdk.close();
+  }
+
+  /** The MCP-task side, when this server has no MCPC but declared what `what` needs. */
+  #mcpTasksFor(what: "check" | "stop" | "list"): McpTasks | undefined {
+    return this.dialect === "plain" && this.#mcpTasks?.supports(what) ? this.#mcpTasks : undefined;
   }
 
   async #request<T extends z.ZodType>(method: string, params: Record<string, unknown>, schema: T): Promise<z.infer<T>> {

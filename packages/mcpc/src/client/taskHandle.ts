@@ -7,7 +7,13 @@ export type TaskMode =
   /** A background task: `created`, then events as they happen. */
   | "background"
   /** Answered synchronously (an ordinary tool, or a server without MCPC): progress became `update`s, the answer the terminal event. */
-  | "sync";
+  | "sync"
+  /**
+   * A task of the MCP specification (2025-11-25, SEP-1686) on a server without MCPC:
+   * the server named it in a `CreateTaskResult`; its progress and status became
+   * `update`s, its `tasks/result` the terminal event.
+   */
+  | "mcp-task";
 
 /** The most events a handle keeps for an `events()` reader that is not reading. */
 const MAX_BUFFERED = 10_000;
@@ -33,7 +39,7 @@ export interface HandleOwner {
  * ```
  */
 export class TaskHandle {
-  /** The task's id (chosen by the client). */
+  /** The task's id (chosen by the client; for an MCP task, by the server). */
   readonly taskId: string;
   readonly toolName: string;
   /** Events the reader of events() will not see: sequence gaps (the final state is still fetched), and events dropped past 10,000 unread. */
@@ -57,7 +63,7 @@ export class TaskHandle {
     this.#settled.promise.catch(() => undefined);
   }
 
-  /** `background` once the server answered `created`; `sync` when it answered with the result. */
+  /** `background` once the server answered `created`; `sync` when it answered with the result; `mcp-task` once an MCP task was created. */
   get mode(): TaskMode | undefined {
     return this.#mode;
   }
@@ -88,7 +94,7 @@ export class TaskHandle {
     throw new McpcError(code, `Task "${this.taskId}" (${this.toolName}) ${terminal.event}: ${String(terminal.result)}`);
   }
 
-  /** Asks the server to stop the task; resolves once it has ended. */
+  /** Asks the server to stop the task (`mcpc/tasks/stop`, or `tasks/cancel` for an MCP task); resolves once it has ended. */
   stop(): Promise<{ task: TaskSnapshot; stopped: boolean }> {
     return this.#owner.stop(this.taskId);
   }
@@ -155,9 +161,9 @@ export class TaskHandle {
     this.#accept({ type: "task", event, session_id: sessionId, task_id: this.taskId, tool_name: this.toolName, result, protocol: "mcpc", seq: task.seq }, true);
   }
 
-  /** @internal A local event (synchronous answers, progress of a plain server): counted, not sent to listeners. */
-  acceptLocal(message: McpcTaskMessage): void {
-    this.#mode ??= "sync";
+  /** @internal A local event (synchronous answers, progress of a plain server, an MCP task's events): counted, not sent to listeners. */
+  acceptLocal(message: McpcTaskMessage, mode: TaskMode = "sync"): void {
+    this.#mode ??= mode;
     this.#accept({ ...message, seq: this.#lastSeq + 1 }, false);
   }
 
