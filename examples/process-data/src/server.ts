@@ -6,6 +6,8 @@
  *   node dist/server.js                    stdio (step length: PROCESS_DATA_STEP_MS, default 1000)
  *   node dist/server.js --http --port N    Streamable HTTP at /mcp and legacy SSE at /sse on 127.0.0.1:N;
  *                                          prints its URL to stderr (--port 0 picks a free port)
+ *   --handle-after <ms|off>                a plain client's process_data call still running after this
+ *                                          is answered with a job handle (default 45000; off: it waits)
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -37,8 +39,10 @@ export class DataTools extends McpcServer {
   }
 }
 
-const { values: flags } = parseArgs({ options: { http: { type: "boolean", default: false }, port: { type: "string", default: "3000" } } });
-const server = new DataTools({ name: "process-data", version: "1.0.0" });
+const { values: flags } = parseArgs({
+  options: { http: { type: "boolean", default: false }, port: { type: "string", default: "3000" }, "handle-after": { type: "string" } },
+});
+const server = new DataTools({ name: "process-data", version: "1.0.0", jobHandles: handleOption(flags["handle-after"]) });
 if (flags.http) {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -50,4 +54,16 @@ if (flags.http) {
   console.error(`process-data serving Streamable HTTP on ${url} (legacy SSE on ${sseUrl ?? "-"})`);
 } else {
   await server.serve();
+}
+
+/** `--handle-after`: a number of ms, `off`, or absent (the server's default). */
+function handleOption(value: string | undefined): { afterMs: number } | false | undefined {
+  if (value === undefined) return undefined;
+  if (value === "off") return false;
+  const afterMs = Number(value);
+  if (!Number.isSafeInteger(afterMs) || afterMs <= 0) {
+    console.error(`--handle-after needs a number of milliseconds or "off"; got "${value}".`);
+    process.exit(2);
+  }
+  return { afterMs };
 }

@@ -26,6 +26,7 @@ export type { McpcMethodDecorator } from "./decorators/metadata.js";
 export { McpcServer, createServer } from "./server/mcpcServer.js";
 export type { McpcServerOptions, ToolProvider } from "./server/mcpcServer.js";
 export type { McpTasksOptions } from "./rungs/mcpTasks/mcpTaskOptions.js";
+export type { JobHandleOptions } from "./rungs/handles/handleOptions.js";
 export type { ServeOptions, StdioServeOptions, HttpServeOptions } from "./server/serveOptions.js";
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./session/sessionOptions.js";
 export type { OutboundGauge } from "./session/outbound.js";

@@ -50,6 +50,15 @@ export interface CallBarrier {
   wait(relatedRequestId?: string | number): Promise<void>;
 }
 
+/** Job handles as a server serves them (`rungs/handles/handleOptions.ts` resolves them from its options). */
+export interface ResolvedJobHandles {
+  /** How long a plain call waits for its task before it is answered with a handle (ms). */
+  readonly afterMs: number;
+  readonly toolPrefix: string;
+  /** The handle tools' names: status, result, stop. */
+  readonly names: { readonly status: string; readonly result: string; readonly stop: string };
+}
+
 /**
  * What answering one call needs from its server: the checked tools, the task
  * engine and server events. `McpcRuntime` is one; the helper for plain SDK
@@ -63,6 +72,8 @@ export interface CallRuntime {
   /** Open sessions by id (a legacy tag may not name another one). */
   readonly sessions: ReadonlyMap<string, unknown>;
   emit(event: string, payload: unknown, options?: EmitOptions, afterRequestId?: string | number): number;
+  /** Job handles, where served; absent: plain calls wait for their task's end. */
+  readonly jobHandles?: ResolvedJobHandles | undefined;
 }
 
 /**

@@ -36,6 +36,13 @@ export interface ToolOptions {
    * call (no task asked for, no MCPC tag) with `-32601`. Only for `background: true`.
    */
   taskSupport?: "optional" | "required";
+  /**
+   * A background tool's job-handle threshold (ms), overriding the server's
+   * `jobHandles.afterMs`: a plain client's call still running after it is
+   * answered with a handle and the task runs on. `false`: its plain calls wait
+   * for the end. Not for tools with an `output` schema (their calls always wait).
+   */
+  handleAfterMs?: number | false;
   /** MCP tool annotations. */
   annotations?: ToolAnnotations;
 }

@@ -20,6 +20,8 @@ export interface ToolDefinition {
   readonly outputJsonSchema?: Record<string, unknown>;
   /** A background tool's MCP task support (`ToolOptions.taskSupport`); absent for other tools. */
   readonly taskSupport?: "optional" | "required";
+  /** A background tool's own job-handle threshold (`ToolOptions.handleAfterMs`); absent: the server's. */
+  readonly handleAfterMs?: number | false;
   /** Where it came from, for error messages: `ClassName.methodName`. */
   readonly origin: string;
   /** Calls the method on its instance. */
@@ -113,6 +115,14 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     if (options.taskSupport !== "optional" && options.taskSupport !== "required") fail(`taskSupport must be "optional" or "required"; got ${JSON.stringify(options.taskSupport)}.`);
     if (options.background !== true) fail("taskSupport is for background tools only: add background: true, or remove taskSupport.");
   }
+  if (options.handleAfterMs !== undefined) {
+    if (options.background !== true) fail("handleAfterMs is for background tools only: add background: true, or remove handleAfterMs.");
+    const ms = options.handleAfterMs;
+    if (ms !== false && (typeof ms !== "number" || !Number.isSafeInteger(ms) || ms <= 0)) {
+      fail(`handleAfterMs must be a positive whole number of milliseconds, or false for calls that wait for the end; got ${String(ms)}.`);
+    }
+    if (options.output !== undefined && ms !== false) fail("handleAfterMs cannot be set on a tool with an output schema: a handle is not the structured result the schema promises.");
+  }
   const input = checkObjectSchema(options.input, "input", fail);
   const output = checkObjectSchema(options.output, "output", fail);
   if (input) {
@@ -134,6 +144,7 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     inputJsonSchema,
     ...(outputJsonSchema && { outputJsonSchema }),
     ...(kind === "background" && { taskSupport: options.taskSupport ?? "optional" }),
+    ...(options.handleAfterMs !== undefined && { handleAfterMs: options.handleAfterMs }),
     origin,
     invoke: (args, context) => fn.call(instance, args, context),
   };

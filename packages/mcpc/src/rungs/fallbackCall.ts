@@ -9,9 +9,19 @@ import { CallProgress } from "../call/callProgress.js";
 import type { CallSession } from "../call/callSession.js";
 import { endResult } from "../call/toolResult.js";
 import { WireError, toWireError } from "../call/wireError.js";
+import { ABANDONED_REASON } from "../call/cancelReasons.js";
 import type { BackgroundCall, Rung } from "./rung.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * A call that hands its task over instead of waiting for it to end (the job-handle
+ * rung): after `afterMs` it is answered with `answer(…)` and the task runs on.
+ */
+export interface Handoff {
+  readonly afterMs: number;
+  answer(session: CallSession, owner: string, taskId: string): Promise<CallToolResult>;
+}
 
 /**
  * A background tool called by a client that did not ask for MCPC: the same
@@ -33,9 +43,12 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   readonly ended: Promise<TaskEvent>;
   readonly #tool: ToolDefinition;
   readonly #args: unknown;
+  readonly #handoff: Handoff | undefined;
+  /** Set once the call was answered with a handle: its token and its cancel no longer concern the task. */
+  #handedOff = false;
   #end: ((event: TaskEvent) => void) | undefined;
 
-  constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra) {
+  constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, handoff?: Handoff) {
     super(session, extra);
     this.owner = session.owner;
     this.startedBy = session.owner === session.id ? undefined : session.id;
@@ -43,6 +56,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     this.taskId = newId();
     this.#tool = tool;
     this.#args = args;
+    this.#handoff = handoff;
     this.ended = new Promise((resolve) => (this.#end = resolve));
   }
 
@@ -54,12 +68,26 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     signal.addEventListener("abort", this, { once: true });
     // Cancelled while the task was being registered: the event has passed, so stop it now.
     if (signal.aborted) this.handleEvent();
-    const end = await this.ended;
+    const handoff = this.#handoff;
+    const end = handoff ? await this.#endOrHandoff(handoff) : await this.ended;
     signal.removeEventListener("abort", this);
+    // No end yet means the handoff's time came first.
+    if (end === undefined) return (handoff as Handoff).answer(this.session, this.owner, this.taskId);
     await this.barrier();
-    // Nobody will read this task again: its answer is the record.
-    registry.cleanup(this.owner, this.taskId).catch(() => undefined);
+    // Nobody will read this task again: its answer is the record. With handles on, a host that
+    // stopped waiting without a cancel may still look for it (task_status lists the session's tasks).
+    if (!this.#handoff) registry.cleanup(this.owner, this.taskId).catch(() => undefined);
     return endResult(this.toolName, end.event, end.payload);
+  }
+
+  /** The terminal event, or undefined once the handoff's time came first (then the task is handed over). */
+  async #endOrHandoff(handoff: Handoff): Promise<TaskEvent | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const due = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), handoff.afterMs)));
+    const end = await Promise.race([this.ended, due]);
+    clearTimeout(timer);
+    if (end === undefined) this.#handedOff = true;
+    return end;
   }
 
   run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
@@ -67,19 +95,34 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {
-    if (event.event === "update") return this.update(event.payload);
+    // After a handoff the call's token is spent: the task's progress is read through the handle.
+    if (event.event === "update") return this.#handedOff ? undefined : this.update(event.payload);
     if (TERMINAL_EVENTS.has(event.event)) this.#end?.(event);
     return undefined;
   }
 
   onHeartbeat(): void {
-    this.beat();
+    if (!this.#handedOff) this.beat();
   }
 
-  /** The call was cancelled (`notifications/cancelled`): stop its task. */
+  /**
+   * The call was cancelled (`notifications/cancelled`): stop its task. With a
+   * handoff, a call whose HTTP request was merely closed keeps its task: the host
+   * gave up waiting, and the task stays reachable through its handle.
+   */
   handleEvent(): void {
+    if (this.#handoff && this.extra.signal.reason === ABANDONED_REASON) return;
     this.session.runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client").catch(() => undefined);
   }
+}
+
+/** Refuses a plain call of a tool whose task support is "required"; undefined when it may be served. */
+export function requiredTaskRefusal(tool: ToolDefinition): WireError | undefined {
+  if (tool.taskSupport !== "required") return undefined;
+  return new WireError(
+    ErrorCode.MethodNotFound,
+    `Tool "${tool.name}" runs only as a task (execution.taskSupport is "required"): call it with "task": {} in the params, from a client that supports MCP tasks.`,
+  );
 }
 
 /** The synchronous fallback: every call no other rung took (a plain client); it always accepts. */
@@ -87,15 +130,8 @@ export const fallbackRung: Rung = {
   name: "fallback",
   accepts: () => true,
   serve: ({ session, tool, args, extra }: BackgroundCall) => {
-    if (tool.taskSupport === "required") {
-      // Spec 2025-11-25: a tool whose task support is "required" is only called as a task.
-      return Promise.reject(
-        new WireError(
-          ErrorCode.MethodNotFound,
-          `Tool "${tool.name}" runs only as a task (execution.taskSupport is "required"): call it with "task": {} in the params, from a client that supports MCP tasks.`,
-        ),
-      );
-    }
+    const refused = requiredTaskRefusal(tool);
+    if (refused) return Promise.reject(refused);
     return new FallbackCall(session, tool, args, extra).answer();
   },
 };

@@ -4,14 +4,17 @@ import { legacyRung } from "./legacyDialect.js";
 import { nativeRung } from "./nativeCall.js";
 import type { BackgroundCall, Rung } from "./rung.js";
 import { mcpTaskRung } from "./mcpTasks/mcpTaskRung.js";
+import { handleRung } from "./handles/handleRung.js";
 
 /**
  * The delivery ladder of a background tool, in the order its rungs are asked:
- * an MCP task for a call that asked for one (`params.task`), the Python dialect for a tagged call of a session that negotiated it, the
- * native dialect for a tagged call of a native session, the synchronous
- * fallback for everyone else (it accepts every call, so the ladder always ends).
+ * an MCP task for a call that asked for one (`params.task`), the Python dialect
+ * for a tagged call of a session that negotiated it, the native dialect for a
+ * tagged call of a native session, a job handle for a plain call where handles
+ * are on, the synchronous fallback for everyone else (it accepts every call, so
+ * the ladder always ends).
  */
-export const LADDER: readonly Rung[] = [mcpTaskRung, legacyRung, nativeRung, fallbackRung];
+export const LADDER: readonly Rung[] = [mcpTaskRung, legacyRung, nativeRung, handleRung, fallbackRung];
 
 /** Serves a background call on the first rung of the ladder that accepts it. */
 export function serveOnLadder(call: BackgroundCall): Promise<CallToolResult> {

@@ -12,6 +12,7 @@ import { driveGenerator } from "../tasks/driveGenerator.js";
 import { ToolCallContext } from "../call/callContext.js";
 import { CallProgress } from "../call/callProgress.js";
 import { serveOnLadder } from "./ladder.js";
+import { serveHandleTool } from "./handles/handleTools.js";
 // Every rung needs only what CallSession names, so the helper for plain SDK servers runs them too.
 import type { CallSession as Session } from "../call/callSession.js";
 import { answerHandshake, readLegacyCall } from "./legacyDialect.js";
@@ -41,6 +42,10 @@ function answerCall(session: Session, request: CallToolRequest, extra: Extra): P
   // The legacy handshake tools are answered but never listed.
   if (isLegacyHandshakeTool(name)) return Promise.resolve(answerHandshake(session, name, request.params.arguments ?? {}));
   const tool = runtime.tools.get(name);
+  if (!tool && runtime.jobHandles) {
+    const handled = serveHandleTool(session, runtime.jobHandles, name, request.params.arguments ?? {}, extra);
+    if (handled) return handled;
+  }
   if (!tool) {
     const known = [...runtime.tools.keys()].join(", ") || "none";
     throw invalidParams(`Unknown tool "${name}". This server's tools are: ${known}.`);

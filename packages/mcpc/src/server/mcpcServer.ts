@@ -9,6 +9,7 @@ import type { Logger } from "../util/logger.js";
 import { McpcRuntime, type EmitOptions } from "./runtime.js";
 import type { ServerRuntime } from "./serverRuntime.js";
 import type { McpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
+import type { JobHandleOptions } from "../rungs/handles/handleOptions.js";
 import { serveStdio } from "../transports/stdio.js";
 import type { HttpServeOptions, ServeOptions, StdioServeOptions } from "./serveOptions.js";
 import type { HttpServing } from "../transports/http/httpServer.js";
@@ -35,6 +36,12 @@ export interface McpcServerOptions {
   pingBarrierTimeoutMs?: number;
   /** How MCP tasks (spec 2025-11-25) are served for background tools: the longest ttl granted, the poll interval, the `tasks/list` page size. */
   mcpTasks?: McpTasksOptions;
+  /**
+   * Job handles for hosts that cut long calls: a plain client's call of a background tool still
+   * running after `afterMs` (default 45 s) is answered with the task id and how to follow it, through
+   * the tools `task_status`, `task_result` and `task_stop`, and the task runs on. `false` turns them off.
+   */
+  jobHandles?: JobHandleOptions | false;
 }
 
 

@@ -12,6 +12,7 @@ import { Session } from "../session/session.js";
 import type { SessionRuntime } from "../session/sessionRuntime.js";
 import type { SessionOptions } from "../session/sessionOptions.js";
 import type { ServerRuntime } from "./serverRuntime.js";
+import { checkHandleNames, resolveJobHandles, type JobHandleOptions, type ResolvedJobHandles } from "../rungs/handles/handleOptions.js";
 import { resolveMcpTasksOptions, type McpTasksOptions, type ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 
 /** What the runtime needs to know about the server it runs. */
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   pingBarrierTimeoutMs?: number;
   /** How MCP tasks (spec 2025-11-25) are served for background tools. */
   mcpTasks?: McpTasksOptions;
+  /** Job handles for plain clients' long calls; `false` turns them off. */
+  jobHandles?: JobHandleOptions | false;
 }
 
 /** The resources and prompts a runtime serves besides its tools. */
@@ -50,6 +53,8 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
   readonly sessions = new Map<string, Session>();
   /** MCP tasks as served (defaults applied); undefined when the server has no background tool, so none are served. */
   readonly mcpTasks: ResolvedMcpTasksOptions | undefined;
+  /** Job handles as served (defaults applied); undefined when off, or when the server has no background tool. */
+  readonly jobHandles: ResolvedJobHandles | undefined;
   #closing = false;
 
   constructor(options: RuntimeOptions, tools: readonly ToolDefinition[], catalog: RuntimeCatalog = {}) {
@@ -62,6 +67,8 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
     this.registry.onWarning = (message) => this.logger("warning", message);
     const hasBackground = tools.some((tool) => tool.kind === "background");
     this.mcpTasks = hasBackground ? resolveMcpTasksOptions(options.mcpTasks) : undefined;
+    this.jobHandles = hasBackground ? resolveJobHandles(options.jobHandles) : undefined;
+    if (this.jobHandles) checkHandleNames(this.jobHandles, tools);
   }
 
   /** The sessions open now. */

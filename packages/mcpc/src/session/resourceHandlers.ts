@@ -28,24 +28,41 @@ export interface ResourceSession {
 }
 
 /**
+ * Resources the runtime itself serves beside the user's (the task resources of
+ * job handles): listed per session, read and subscribed by URI.
+ */
+export interface OwnResources {
+  readonly templates: readonly WireResourceTemplate[];
+  /** This session's resources now (its own tasks). */
+  list(): Promise<WireResource[]>;
+  /** The resource at `uri`, undefined when the URI is not one of these (a foreign task's is not found either). */
+  read(uri: string): Promise<ReadResourceResult | undefined>;
+  /** True when `uri` is one of these: then it is watched (and updates sent) until unsubscribed. */
+  subscribe(uri: string): Promise<boolean>;
+  unsubscribe(uri: string): void;
+}
+
+/**
  * Registers `resources/list`, `resources/templates/list`, `resources/read` and
  * `resources/subscribe` / `unsubscribe`. Only called when the server has resources
- * (the SDK refuses the handlers without the `resources` capability).
+ * of its own or of the user (the SDK refuses the handlers without the `resources` capability).
  */
-export function registerResourceHandlers(session: ResourceSession, resources: readonly ResourceDefinition[]): void {
+export function registerResourceHandlers(session: ResourceSession, resources: readonly ResourceDefinition[], own?: OwnResources): void {
   const { server } = session;
   const statics = resources.filter((r) => r.kind === "static");
   const templates = resources.filter((r) => r.kind === "template");
   const listed: WireResource[] = statics.map((r) => ({ uri: r.uri, name: r.name, ...describe(r) }));
-  const listedTemplates: WireResourceTemplate[] = templates.map((r) => ({ uriTemplate: r.uri, name: r.name, ...describe(r) }));
+  const listedTemplates: WireResourceTemplate[] = [...templates.map((r) => ({ uriTemplate: r.uri, name: r.name, ...describe(r) })), ...(own?.templates ?? [])];
 
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listed }));
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: own ? [...listed, ...(await own.list())] : listed }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: listedTemplates }));
   server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     const { uri } = request.params;
     const found = findResource(statics, templates, uri);
     if (!found) {
-      const known = [...statics.map((r) => r.uri), ...templates.map((r) => r.uri)].join(", ") || "none";
+      const ownResult = await own?.read(uri);
+      if (ownResult) return ownResult;
+      const known = [...statics.map((r) => r.uri), ...listedTemplates.map((r) => r.uriTemplate)].join(", ") || "none";
       throw new WireError(RESOURCE_NOT_FOUND, `Resource not found: "${uri}". This server's resources and templates are: ${known}.`, { uri });
     }
     const context: ResourceContext = { uri, signal: extra.signal, sessionId: session.id };
@@ -57,12 +74,14 @@ export function registerResourceHandlers(session: ResourceSession, resources: re
     }
     return toReadResult(value, uri, found.definition);
   });
-  server.setRequestHandler(SubscribeRequestSchema, (request) => {
-    session.subscriptions.add(request.params.uri);
+  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    const { uri } = request.params;
+    if (!(await own?.subscribe(uri))) session.subscriptions.add(uri);
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
     session.subscriptions.delete(request.params.uri);
+    own?.unsubscribe(request.params.uri);
     return {};
   });
 }

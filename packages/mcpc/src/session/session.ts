@@ -24,9 +24,12 @@ import type { SessionOptions, TransportKind } from "./sessionOptions.js";
 import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "../rungs/toolCall.js";
 import { wireMessageFor } from "../rungs/legacyDialect.js";
-import type { LegacySession } from "../call/callSession.js";
+import type { LegacySession, ResolvedJobHandles } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
 import { registerMcpTaskMethods } from "../rungs/mcpTasks/mcpTaskMethods.js";
+import { handleToolsWire } from "../rungs/handles/handleTools.js";
+import { TaskResources } from "../rungs/handles/taskResources.js";
+import { PlainEvents } from "./plainEvents.js";
 import { registerResourceHandlers } from "./resourceHandlers.js";
 import { registerCompletionHandler, registerPromptHandlers } from "./promptHandlers.js";
 
@@ -67,6 +70,10 @@ export class Session {
   legacy: LegacySession | undefined;
   #closed = false;
   #tools: WireTool[] | undefined;
+  #taskResources: TaskResources | undefined;
+  /** Server events kept for a plain client (`mcpc://events`): made when the first one comes. */
+  #plainEvents: PlainEvents | undefined;
+  #toolsWithHandles: WireTool[] | undefined;
 
   constructor(runtime: SessionRuntime, transport: Transport, options: SessionOptions = {}) {
     this.runtime = runtime;
@@ -86,7 +93,8 @@ export class Session {
           tools: {},
           logging: {},
           // Only what this server has: a client reads a declared capability as a promise to answer it.
-          ...(runtime.resources.length > 0 && { resources: { subscribe: true } }),
+          // Job handles add the task resources (mcpc://tasks/{id}, mcpc://events) for plain clients.
+          ...((runtime.resources.length > 0 || runtime.jobHandles) && { resources: { subscribe: true } }),
           ...(runtime.prompts.size > 0 && { prompts: {} }),
           ...(hasCompletions(runtime) && { completions: {} }),
           // Spec 2025-11-25: background tools may be called as tasks (`params.task`).
@@ -143,9 +151,10 @@ export class Session {
    * dropped (false), counted, and reported in one notice once it reads again.
    */
   sendServerEvent(message: McpcServerEventMessage, afterRequestId?: string | number): boolean {
-    // In the session's own dialect (native notification or legacy callback); a plain client gets none.
-    const notification = this.#closed ? undefined : wireMessageFor(this, message);
-    if (notification === undefined) return false;
+    if (this.#closed) return false;
+    // In the session's own dialect (native notification or legacy callback); a plain client reads them as a resource.
+    const notification = wireMessageFor(this, message);
+    if (notification === undefined) return this.#recordPlainEvent(message);
     const sent = this.transport.offer("server_events", notification, undefined, afterRequestId);
     sent?.catch(this.#sendFailed);
     return sent !== undefined;
@@ -157,7 +166,35 @@ export class Session {
    * before anyone builds it (a tool emitting in a loop makes millions).
    */
   acceptsServerEvent(): boolean {
-    return !this.#closed && (this.legacy !== undefined || this.native) && this.transport.admit("server_events");
+    if (this.#closed) return false;
+    if (this.legacy === undefined && !this.native) return this.#taskResources !== undefined;
+    return this.transport.admit("server_events");
+  }
+
+  /** The server events kept for a plain client, if it has had any. */
+  get plainEvents(): PlainEvents | undefined {
+    return this.#taskResources ? (this.#plainEvents ??= new PlainEvents()) : undefined;
+  }
+
+  /** True once the session closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * A server event for a plain client: kept for `mcpc://events`, and sent as a
+   * log line (`notifications/message`, logger `mcpc.events`) when the client
+   * asked for logs at `info`: both are standard MCP a plain client can read.
+   */
+  #recordPlainEvent(message: McpcServerEventMessage): boolean {
+    const events = this.plainEvents;
+    if (!events) return false;
+    events.record(message.event, message.result);
+    if (this.logLevel !== undefined && atLeast("info", this.logLevel) && this.transport.admit("logs")) {
+      const line: JSONRPCMessage = { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", logger: "mcpc.events", data: { event: message.event, payload: message.result } } };
+      this.transport.sendDirect(line).catch(this.#sendFailed);
+    }
+    return true;
   }
 
   /** Sends one event message now, past the protocol layer and the drop policy. */
@@ -238,6 +275,7 @@ export class Session {
   #markClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#taskResources?.stop();
     this.onClosed?.();
   }
 
@@ -257,7 +295,8 @@ export class Session {
     });
     registerTaskRequests(server, runtime.registry, () => this.owner);
     if (runtime.mcpTasks) registerMcpTaskMethods(this, runtime.mcpTasks);
-    if (runtime.resources.length > 0) registerResourceHandlers(this, runtime.resources);
+    if (runtime.jobHandles) this.#taskResources = new TaskResources(this);
+    if (runtime.resources.length > 0 || this.#taskResources) registerResourceHandlers(this, runtime.resources, this.#taskResources);
     if (runtime.prompts.size > 0) registerPromptHandlers(server, this.id, runtime.prompts);
     if (hasCompletions(runtime)) {
       registerCompletionHandler(server, runtime.prompts, runtime.resources.filter((r) => r.kind === "template"));
@@ -275,10 +314,22 @@ export class Session {
       ...(tool.annotations && { annotations: tool.annotations }),
       ...(tool.taskSupport !== undefined && { execution: { taskSupport: tool.taskSupport } }),
     }));
-    return this.#tools;
+    const handles = this.#handleTools();
+    if (!handles) return this.#tools;
+    return (this.#toolsWithHandles ??= [...this.#tools, ...handleToolsWire(handles)]);
+  }
+
+  /**
+   * The job-handle tools are listed to sessions that may get a handle: not to an
+   * MCPC session (native or legacy: it gets its tasks as tasks), nor to a client
+   * that declared MCP tasks (it asks for a task). They answer whoever calls them.
+   */
+  #handleTools(): ResolvedJobHandles | undefined {
+    const { jobHandles, mcpTasks } = this.runtime;
+    if (!jobHandles || this.native || this.legacy) return undefined;
+    return mcpTasks && this.server.getClientCapabilities()?.tasks ? undefined : jobHandles;
   }
 }
-
 
 /** True when some prompt argument or template variable has a completer. */
 function hasCompletions(runtime: SessionRuntime): boolean {

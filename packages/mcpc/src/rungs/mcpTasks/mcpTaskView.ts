@@ -56,7 +56,12 @@ export function messageOfUpdate(value: unknown): string | undefined {
  * `isError` result), tagged with the task it belongs to.
  */
 export function resultOf(snapshot: TaskSnapshot): CallToolResult {
-  const end = snapshot.status === "completed" ? "complete" : snapshot.status === "cancelled" ? "cancelled" : "failed";
-  const result = endResult(snapshot.tool_name, end, end === "complete" ? snapshot.result : (snapshot.error ?? "stopped"));
+  const result = plainResultOf(snapshot);
   return { ...result, _meta: { ...result._meta, [RELATED_TASK_META_KEY]: { taskId: snapshot.task_id } } };
+}
+
+/** What a plain call of the tool answers for this finished task (the job handles' `task_result` answers it too). */
+export function plainResultOf(snapshot: TaskSnapshot): CallToolResult {
+  const end = snapshot.status === "completed" ? "complete" : snapshot.status === "cancelled" ? "cancelled" : "failed";
+  return endResult(snapshot.tool_name, end, end === "complete" ? snapshot.result : (snapshot.error ?? "stopped"));
 }

@@ -2,8 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { JSONRPCNotification, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { HttpSession } from "./sessionTable.js";
 
-/** The reason given to the requests of a POST whose client went away. */
-export const ABANDONED_REASON = "The client closed the HTTP request before its answer was written.";
+import { ABANDONED_REASON } from "../../call/cancelReasons.js";
 
 /**
  * A Streamable HTTP POST whose response closes before it was finished is a

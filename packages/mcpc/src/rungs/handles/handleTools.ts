@@ -1,0 +1,105 @@
+import type { CallToolResult, Tool as WireTool } from "@modelcontextprotocol/sdk/types.js";
+import { McpcError } from "../../errors.js";
+import type { TaskSnapshot } from "../../protocol/message.js";
+import type { CallSession } from "../../call/callSession.js";
+import { errorResult } from "../../call/toolResult.js";
+import { describeValue } from "../../util/describe.js";
+import type { CallExtra } from "../rung.js";
+import { plainResultOf } from "../mcpTasks/mcpTaskView.js";
+import type { ResolvedJobHandles } from "./handleOptions.js";
+import { listResult, statusResult, stillRunningResult } from "./handleView.js";
+
+/** Tasks `task_status` lists when called without an id. */
+const LISTED = 20;
+
+const TASK_ID = { type: "string", description: "The taskId a handle gave (from the answer of the tool that started the task)." } as const;
+
+/** The handle tools as `tools/list` shows them: described for a model to use well. */
+export function handleToolsWire(handles: ResolvedJobHandles): WireTool[] {
+  const { status, result, stop } = handles.names;
+  const seconds = Math.round(handles.afterMs / 1000);
+  return [
+    {
+      name: status,
+      description:
+        "See how a background task started earlier in this conversation is doing: its status (working, completed, failed, cancelled), " +
+        `its latest progress, or its error. Use the taskId a tool's answer gave. Without taskId, lists this conversation's recent tasks, newest first.`,
+      inputSchema: { type: "object", properties: { taskId: TASK_ID } },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    {
+      name: result,
+      description:
+        `Wait for a background task's result, up to about ${seconds} s. Once it has finished, answers exactly what the tool itself answers. ` +
+        `If it is still running then, says so with its latest progress: call ${result} again later.`,
+      inputSchema: { type: "object", properties: { taskId: TASK_ID }, required: ["taskId"] },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    {
+      name: stop,
+      description: `Stop a background task that is still running (it ends as cancelled, and its result will not come). Use it when the user no longer wants the result.`,
+      inputSchema: { type: "object", properties: { taskId: TASK_ID }, required: ["taskId"] },
+      annotations: { destructiveHint: true, openWorldHint: false },
+    },
+  ];
+}
+
+/**
+ * Serves a call of a handle tool; undefined when `name` is not one. Only the
+ * caller's own tasks (its session's, or its principal's): an unknown or foreign
+ * id is an `isError` result naming it. They work for every task of the owner,
+ * whichever rung started it.
+ */
+export function serveHandleTool(session: CallSession, handles: ResolvedJobHandles, name: string, args: unknown, extra: CallExtra): Promise<CallToolResult> | undefined {
+  const { status, result, stop } = handles.names;
+  if (name !== status && name !== result && name !== stop) return undefined;
+  return answer(session, handles, name, args, extra).catch((error: unknown) => {
+    if (error instanceof McpcError) return errorResult(error.code === "UNKNOWN_TASK" ? unknownTaskText(error.message, handles) : error.message);
+    throw error;
+  });
+}
+
+async function answer(session: CallSession, handles: ResolvedJobHandles, name: string, args: unknown, extra: CallExtra): Promise<CallToolResult> {
+  const { registry } = session.runtime;
+  const owner = session.owner;
+  const taskId = readTaskId(args, name === handles.names.status);
+  if (taskId instanceof Error) return errorResult(taskId.message);
+  if (name === handles.names.status) {
+    if (taskId === undefined) return listResult(newestFirst(await registry.list(owner)).slice(0, LISTED), handles);
+    return statusResult(await registry.get(owner, taskId), handles);
+  }
+  if (taskId === undefined) return errorResult(`${name} needs the taskId of the task.`);
+  if (name === handles.names.stop) {
+    const outcome = await registry.stop(owner, taskId, "Stopped by the client (task_stop)");
+    if (!outcome.stopped) return statusResult(outcome.task, handles);
+    return { content: [{ type: "text", text: `"${outcome.task.tool_name}" was stopped: task "${taskId}" is ${outcome.task.status}.` }], structuredContent: { taskId, status: outcome.task.status } };
+  }
+  await registry.get(owner, taskId);
+  await waitAtMost(registry.whenEnded(owner, taskId, extra.signal), handles.afterMs);
+  const task = await registry.get(owner, taskId);
+  return task.status === "working" || task.status === "input_required" ? stillRunningResult(task, handles) : plainResultOf(task);
+}
+
+function readTaskId(args: unknown, optional: boolean): string | undefined | Error {
+  const taskId = (args as { taskId?: unknown } | undefined)?.taskId;
+  if (taskId === undefined && optional) return undefined;
+  if (typeof taskId !== "string" || taskId.length === 0) return new Error(`taskId must be the task's id as a string (the one a tool's answer gave); got ${describeValue(taskId)}.`);
+  return taskId;
+}
+
+function unknownTaskText(message: string, handles: ResolvedJobHandles): string {
+  return `${message} Call ${handles.names.status} without a taskId to list this conversation's tasks.`;
+}
+
+function newestFirst(tasks: TaskSnapshot[]): TaskSnapshot[] {
+  return tasks.sort((a, b) => b.created_at - a.created_at);
+}
+
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
