@@ -143,7 +143,7 @@ export class McpcServer {
   /**
    * Sends a server event (a `server_event` message) to one session, or to every
    * session that negotiated MCPC. Plain clients never receive it.
-   * @returns how many sessions it was sent to.
+   * @returns how many sessions it reached: MCPC sessions as a message, plain ones (where job handles are on) in their `mcpc://events` resource.
    */
   emit(event: string, payload?: unknown, options?: EmitOptions): number {
     return this.runtime.emit(event, payload, options);

@@ -103,7 +103,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
 
   /**
    * Sends a server event to one session or to every session that negotiated MCPC.
-   * @returns how many sessions it was sent to.
+   * @returns how many sessions it reached: MCPC sessions as a message, plain ones (where job handles are on) in their `mcpc://events` resource.
    */
   emit(event: string, payload: unknown, options: EmitOptions = {}, afterRequestId?: string | number): number {
     if (typeof event !== "string" || event.length === 0) {

@@ -23,7 +23,7 @@ export interface ServerRuntime extends SessionHost {
   /**
    * Sends a server event (a `server_event` message) to one session
    * (`options.sessionId`), or to every session that negotiated MCPC.
-   * @returns how many sessions it was sent to.
+   * @returns how many sessions it reached: MCPC sessions as a message, plain ones (where job handles are on) in their `mcpc://events` resource.
    * @throws McpcError `INVALID_ARGUMENT` for an empty name, `UNSERIALIZABLE_VALUE` for a payload JSON cannot carry
    */
   emit(event: string, payload: unknown, options?: EmitOptions): number;

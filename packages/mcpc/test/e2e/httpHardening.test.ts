@@ -34,16 +34,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(): Promise<{ server: Lingering; serving: HttpServing }> {
-  const server = new Lingering({ name: "lingering", version: "1.0.0", logger: () => undefined, tasks: { stopGraceMs: 1_000 } });
+async function serve(jobHandles: false | undefined = undefined): Promise<{ server: Lingering; serving: HttpServing }> {
+  const server = new Lingering({ name: "lingering", version: "1.0.0", logger: () => undefined, tasks: { stopGraceMs: 1_000 }, jobHandles });
   const serving = await server.serve({ transport: "http", port: 0, handleSignals: false, exitOnClose: false });
   cleanups.push(() => serving.close());
   return { server, serving };
 }
 
-describe("a POST whose client goes away before its answer", () => {
+describe("a POST whose client goes away before its answer, with job handles off", () => {
   it("cancels its fallback call: the task stops and its finally block runs", async () => {
-    const { server, serving } = await serve();
+    const { server, serving } = await serve(false);
     const peer = new HttpPeer(serving.url);
     await peer.initialize(false);
     const call = await peer.postAndHold({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "linger", arguments: { label: "abandoned" }, _meta: { progressToken: 7 } } });
@@ -57,7 +57,7 @@ describe("a POST whose client goes away before its answer", () => {
   });
 
   it("cancels every request of that body, and nothing of a POST that was answered", async () => {
-    const { server, serving } = await serve();
+    const { server, serving } = await serve(false);
     const peer = new HttpPeer(serving.url);
     await peer.initialize(false);
     const batch = await peer.postAndHold([
@@ -75,6 +75,25 @@ describe("a POST whose client goes away before its answer", () => {
     expect(server.finalized).not.toContain("kept");
     kept.abort();
     await waitFor(() => server.finalized.includes("kept"), "the third call's finally block", 5_000);
+  });
+});
+
+describe("a POST whose client goes away before its answer, with job handles on (the default)", () => {
+  it("keeps its task: it runs on, task_status lists it, task_stop stops it", async () => {
+    const { server, serving } = await serve();
+    const peer = new HttpPeer(serving.url);
+    await peer.initialize(false);
+    const call = await peer.postAndHold({ jsonrpc: "2.0", id: 8, method: "tools/call", params: { name: "linger", arguments: { label: "handed" } } });
+    await waitFor(() => server.started.includes("handed"), "the call to start");
+    call.abort();
+    // The host gave up waiting; the task is still reachable through the handle tools.
+    const listed = (await peer.request("tools/call", { name: "task_status", arguments: {} })).result as { structuredContent: { tasks: { taskId: string; status: string }[] } };
+    const [task] = listed.structuredContent.tasks;
+    expect(task?.status).toBe("working");
+    expect(server.finalized).toEqual([]);
+    await peer.request("tools/call", { name: "task_stop", arguments: { taskId: task?.taskId } });
+    expect(server.finalized).toEqual(["handed"]);
+    await peer.delete();
   });
 });
 

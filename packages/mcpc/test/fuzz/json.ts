@@ -42,6 +42,8 @@ export type SlotKind =
   | { of: "newTask" }
   /** The id of a task an earlier message tagged, or one never used. */
   | { of: "taskRef"; recent: boolean; pick: number }
+  /** Such a task's resource URI (`mcpc://tasks/<id>`, job handles). */
+  | { of: "taskUri"; recent: boolean; pick: number }
   /** The id of the previous request of this case, of a request answered earlier, or of none. */
   | { of: "requestRef"; which: "previous" | "answered" | "unknown"; pick: number };
 

@@ -81,6 +81,10 @@ export class WireContext {
         }
         case "taskRef":
           return (kind.recent ? this.#tasks[kind.pick % Math.max(1, this.#tasks.length)] : undefined) ?? `no-such-task-${kind.pick}`;
+        case "taskUri": {
+          const task = (kind.recent ? this.#tasks[kind.pick % Math.max(1, this.#tasks.length)] : undefined) ?? `no-such-task-${kind.pick}`;
+          return `mcpc://tasks/${encodeURIComponent(task)}`;
+        }
         case "requestRef":
           if (kind.which === "previous") return this.#previous ?? `never-sent-${n}`;
           if (kind.which === "answered") return this.#answered[kind.pick % Math.max(1, this.#answered.length)] ?? `never-sent-${n}`;

@@ -11,6 +11,7 @@ const id = fc.constantFrom("number" as const, "string" as const).map((as) => new
 const pick = fc.nat({ max: 63 });
 const newTask = fc.constant(new Slot({ of: "newTask" }));
 const taskRef = fc.record({ recent: fc.boolean(), pick }).map(({ recent, pick }) => new Slot({ of: "taskRef", recent, pick }));
+const taskUri = fc.record({ recent: fc.boolean(), pick }).map(({ recent, pick }) => new Slot({ of: "taskUri", recent, pick }));
 const requestRef = fc
   .record({ which: fc.constantFrom("previous" as const, "answered" as const, "unknown" as const), pick })
   .map(({ which, pick }) => new Slot({ of: "requestRef", which, pick }));
@@ -43,6 +44,17 @@ function call(name: string, args: fc.Arbitrary<JsonObject>, tag: "never" | "mayb
   );
 }
 
+/** A call that asks for an MCP task (spec 2025-11-25), with or without a ttl. */
+function taskCall(name: string, args: fc.Arbitrary<JsonObject>): fc.Arbitrary<Json> {
+  const task = fc.oneof(fc.constant({}), fc.record({ ttl: fc.integer({ min: -5, max: 10_000_000 }) }));
+  return request("tools/call", fc.record({ args, task, token: fc.option(progressToken, { nil: undefined }) }).map(({ args, task, token }) => ({
+    name,
+    arguments: args,
+    task,
+    ...(token !== undefined && { _meta: { progressToken: token } }),
+  })));
+}
+
 const tools = [
   call("add", fc.record({ a: number, b: number }), "never"),
   call("echo", fc.record({ text: text(200) }), "never"),
@@ -51,12 +63,27 @@ const tools = [
   call("fail", fc.record({ message: text(40) }, { requiredKeys: [] }), "maybe"),
   call("nap", fc.record({ ms: fc.integer({ min: 0, max: 30 }) }), "maybe"),
   call("announce", fc.record({ text: text(40) }), "never"),
+  taskCall("count", fc.record({ n: fc.integer({ min: 0, max: 5 }), delayMs: fc.integer({ min: 0, max: 5 }) }, { requiredKeys: ["n"] })),
+  taskCall("fail", fc.record({ message: text(40) }, { requiredKeys: [] })),
+  taskCall("add", fc.record({ a: number, b: number })),
+  // The job-handle tools, for tasks of this session or none.
+  call("task_status", fc.option(taskRef.map((taskId) => ({ taskId })), { nil: {} }) as fc.Arbitrary<JsonObject>, "never"),
+  call("task_result", taskRef.map((taskId) => ({ taskId })), "never"),
+  call("task_stop", taskRef.map((taskId) => ({ taskId })), "never"),
 ];
 
 const taskRequests = [
   request("mcpc/tasks/get", taskRef.map((task_id) => ({ task_id }))),
   request("mcpc/tasks/stop", taskRef.map((task_id) => ({ task_id }))),
   request("mcpc/tasks/list", fc.constantFrom(undefined, {})),
+  // MCP tasks (spec 2025-11-25) about the same records: ids are taskId there.
+  request("tasks/get", taskRef.map((taskId) => ({ taskId }))),
+  request("tasks/result", taskRef.map((taskId) => ({ taskId }))),
+  request("tasks/cancel", taskRef.map((taskId) => ({ taskId }))),
+  request("tasks/list", fc.option(fc.record({ cursor: fc.string({ maxLength: 12 }) }), { nil: {} }) as fc.Arbitrary<JsonObject>),
+  // Task status as resources (job handles).
+  request("resources/read", taskUri.map((uri) => ({ uri }))),
+  request("resources/subscribe", taskUri.map((uri) => ({ uri }))),
 ];
 
 const otherRequests = [
@@ -101,6 +128,10 @@ export const KNOWN_METHODS = [
   "mcpc/tasks/get",
   "mcpc/tasks/stop",
   "mcpc/tasks/list",
+  "tasks/get",
+  "tasks/result",
+  "tasks/cancel",
+  "tasks/list",
   "logging/setLevel",
   "notifications/initialized",
   "notifications/cancelled",

@@ -90,7 +90,8 @@ describe("mixed sessions on one server", () => {
     expect((await nativeTask.result()).seq).toBe(5);
     await legacy.waitForCallback((m) => m.event === "complete", "the legacy complete");
 
-    expect(server.emit("alert", { level: "high" })).toBe(2);
+    // Three sessions reached: the two MCPC ones by message, the plain one through its mcpc://events resource.
+    expect(server.emit("alert", { level: "high" })).toBe(3);
     await legacy.waitForCallback((m) => m.type === "server_event", "the legacy server event");
     await waitFor(() => nativeSeen.some((m) => "method" in m && m.method === "notifications/mcpc" && (m.params as Wire).type === "server_event"), "the native server event");
 

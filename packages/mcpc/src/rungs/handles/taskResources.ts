@@ -55,12 +55,12 @@ export class TaskResources {
   async list(): Promise<WireResource[]> {
     const { registry } = this.#session.runtime;
     const tasks = (await registry.list(this.#session.owner)).sort((a, b) => b.created_at - a.created_at).slice(0, LISTED);
-    const resources: WireResource[] = tasks.map((task) => ({
-      uri: `${TASK_URI_PREFIX}${encodeURIComponent(task.task_id)}`,
-      name: `task ${task.task_id}`,
-      title: `"${task.tool_name}" (${task.status})`,
-      mimeType: "application/json",
-    }));
+    const resources: WireResource[] = [];
+    for (const task of tasks) {
+      const uri = taskUri(task.task_id);
+      // A client-chosen id with a lone surrogate has no URI: such a task is reachable through the handle tools only.
+      if (uri !== undefined) resources.push({ uri, name: `task ${task.task_id}`, title: `"${task.tool_name}" (${task.status})`, mimeType: "application/json" });
+    }
     if (this.#session.plainEvents) {
       resources.push({ uri: EVENTS_URI, name: "events", title: "Server events", description: "This session's recent server events, oldest first.", mimeType: "application/json" });
     }
@@ -98,7 +98,12 @@ export class TaskResources {
   /** The session's task at a task URI; undefined for another URI; not found (-32002) for a task it does not own. */
   async #task(uri: string): Promise<TaskSnapshot | undefined> {
     if (!uri.startsWith(TASK_URI_PREFIX)) return undefined;
-    const taskId = decodeURIComponent(uri.slice(TASK_URI_PREFIX.length));
+    let taskId: string;
+    try {
+      taskId = decodeURIComponent(uri.slice(TASK_URI_PREFIX.length));
+    } catch {
+      throw new WireError(RESOURCE_NOT_FOUND, `Resource not found: "${uri}" is not a task URI (its escapes are malformed).`, { uri });
+    }
     try {
       return await this.#session.runtime.registry.get(this.#session.owner, taskId);
     } catch (error) {
@@ -134,6 +139,15 @@ export class TaskResources {
       session.server.sendResourceUpdated({ uri }).catch(() => undefined);
     }
     if (this.#watched.size === 0) this.stop();
+  }
+}
+
+/** `mcpc://tasks/<id>`, the id percent-encoded; undefined for an id no URI can carry (a lone surrogate). */
+export function taskUri(taskId: string): string | undefined {
+  try {
+    return `${TASK_URI_PREFIX}${encodeURIComponent(taskId)}`;
+  } catch {
+    return undefined;
   }
 }
 
