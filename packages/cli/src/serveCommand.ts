@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, watch, type FSWatcher } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { HttpFront, type Generation } from "./httpFront.js";
 import { loadServer, serveDirectly, type LoadedServer } from "./loadServer.js";
 import { UsageError } from "./runCli.js";
+import { reportLoadError } from "./watch/loadError.js";
+import { serveStdioWatching } from "./watch/serveStdioWatching.js";
+import { untilSignal } from "./watch/untilSignal.js";
+import { watchFolder } from "./watch/watchFolder.js";
 
-/** How long the watcher waits for a burst of file events to settle before reloading. */
-const DEBOUNCE_MS = 100;
 /** How often a replaced generation is checked for tasks still running. */
 const DRAIN_POLL_MS = 200;
 
@@ -44,34 +44,6 @@ async function serveStdioOnce(file: string): Promise<void> {
 }
 
 /**
- * `--watch` on stdio restarts a child `mcpc serve <file>` on every change; the
- * child shares this process's stdin and stdout. The client's session does not
- * survive a restart: it reconnects (see docs/cli.md).
- */
-async function serveStdioWatching(file: string): Promise<void> {
-  const main = fileURLToPath(new URL("./main.js", import.meta.url));
-  let child: ChildProcess | undefined;
-  const start = () => {
-    child = spawn(process.execPath, [main, "serve", file], { stdio: "inherit" });
-  };
-  const restart = async () => {
-    const old = child;
-    if (old && old.exitCode === null && old.signalCode === null) {
-      const exited = new Promise((resolve) => old.once("exit", resolve));
-      old.kill("SIGTERM");
-      await exited;
-    }
-    process.stderr.write(`mcpc serve: ${file} changed; restarting\n`);
-    start();
-  };
-  start();
-  const watcher = watchFolder(file, () => void restart());
-  await untilSignal();
-  watcher.close();
-  child?.kill("SIGTERM");
-}
-
-/**
  * Over HTTP the front (one listener) stays up; each load is a generation on its
  * own loopback port. A reload that fails keeps the previous generation serving.
  */
@@ -88,8 +60,7 @@ async function serveHttpWatching(file: string, port: number, host: string, watch
     try {
       server = await loadServer(file, () => handle);
     } catch (error) {
-      process.stderr.write(`mcpc serve: could not load ${file}:\n${error instanceof Error ? error.message : String(error)}\n`);
-      process.stderr.write(current ? "mcpc serve: still serving the previous version; waiting for the next change\n" : "mcpc serve: waiting for the next change\n");
+      reportLoadError(file, error, current !== undefined);
       return;
     }
     const serving = (await serveDirectly(server, {
@@ -133,32 +104,4 @@ async function serveHttpWatching(file: string, port: number, host: string, watch
 async function drain(server: LoadedServer, generation: Generation): Promise<void> {
   while (server.runtime.registry.liveCount > 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   await generation.close();
-}
-
-/** Watches the file's folder (recursively, minus node_modules, dist and dot-folders), debounced. */
-function watchFolder(file: string, onChange: () => void): FSWatcher {
-  let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(dirname(file), { recursive: true }, (_event, name) => {
-    if (name !== null && /(^|\/)(node_modules|dist|\.[^/]+)(\/|$)/.test(name)) return;
-    clearTimeout(timer);
-    timer = setTimeout(onChange, DEBOUNCE_MS);
-  });
-  const close = watcher.close.bind(watcher);
-  watcher.close = () => {
-    clearTimeout(timer);
-    close();
-  };
-  return watcher;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve();
-    };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
 }
