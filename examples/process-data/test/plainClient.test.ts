@@ -23,7 +23,8 @@ describe("the example server, to a plain SDK client over stdio", () => {
   it("lists process_data with only url in its schema, and nothing of MCPC", async () => {
     const plain = await connectPlain();
     const { tools } = await plain.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["add", "process_data"]);
+    // And the job-handle tools a plain client may need (docs/hosts.md).
+    expect(tools.map((t) => t.name).sort()).toEqual(["add", "process_data", "task_result", "task_status", "task_stop"]);
     const processData = tools.find((t) => t.name === "process_data");
     expect(Object.keys(processData?.inputSchema.properties ?? {})).toEqual(["url"]);
     expect(processData?.inputSchema.required).toEqual(["url"]);

@@ -41,7 +41,19 @@ export type McpcErrorCode =
   /** The server is used in a way its state does not allow (serving twice, ...). */
   | "INVALID_STATE"
   /** A value a tool yielded, returned or emitted cannot be sent as JSON (a BigInt, a circular object, ...). */
-  | "UNSERIALIZABLE_VALUE";
+  | "UNSERIALIZABLE_VALUE"
+  /** A message to a task does not match what its tool accepts (or the question's schema). */
+  | "INVALID_MESSAGE"
+  /** A task's inbox holds as many messages as it may: the sender should wait until the tool reads some. */
+  | "INBOX_FULL"
+  /** A message went to a task whose tool takes none (no `accepts`, no question asked). */
+  | "NO_INBOX"
+  /** A message went to a task that has ended. */
+  | "TASK_ENDED"
+  /** A task's question (`task.ask`) was not answered in time. */
+  | "QUESTION_TIMEOUT"
+  /** The user declined (or cancelled) a task's question (`task.ask` through an elicitation). */
+  | "QUESTION_DECLINED";
 
 /**
  * The one error class of mcpc.

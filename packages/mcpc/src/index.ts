@@ -27,6 +27,7 @@ export { McpcServer, createServer } from "./server/mcpcServer.js";
 export type { McpcServerOptions, ToolProvider } from "./server/mcpcServer.js";
 export type { McpTasksOptions } from "./rungs/mcpTasks/mcpTaskOptions.js";
 export type { JobHandleOptions } from "./rungs/handles/handleOptions.js";
+export type { InboxOptions } from "./call/inboxes.js";
 export type { ServeOptions, StdioServeOptions, HttpServeOptions } from "./server/serveOptions.js";
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./session/sessionOptions.js";
 export type { OutboundGauge } from "./session/outbound.js";
@@ -42,6 +43,8 @@ export type {
   ClientRequestOptions,
   SampleRequest,
   SampleResult,
+  AskOptions,
+  TaskInboxReader,
 } from "./call/context.js";
 export type { ToolLogger, Logger, LogLevel } from "./util/logger.js";
 

@@ -3,7 +3,10 @@ import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sd
 import type { TaskRunControls } from "../tasks/taskRegistry.js";
 import type { CallSession } from "./callSession.js";
 import { elicitFrom, sampleFrom, type SendClientRequest } from "./clientRequests.js";
-import { createSleeper, type TaskContext, type ToolContext } from "./context.js";
+import { createSleeper, type AskOptions, type TaskContext, type TaskInboxReader, type ToolContext } from "./context.js";
+import { TaskInbox } from "./inbox.js";
+import { McpcError } from "../errors.js";
+import { z } from "zod";
 import type { LogLevel, ToolLogger } from "../util/logger.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -71,6 +74,8 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
   readonly #controls: TaskRunControls;
   #sleep: TaskContext["sleep"] | undefined;
   #emit: TaskContext["emit"] | undefined;
+  #inbox: TaskInboxReader | undefined;
+  #ask: TaskContext["ask"] | undefined;
   /** Requests to the client not answered yet: a tool may ask several at once. */
   #asking = 0;
   readonly #callAnswered: boolean;
@@ -109,6 +114,53 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
     }
   }
 
+  /** The task's inbox (made when first read; a message sent earlier made it already). */
+  get inbox(): TaskInboxReader {
+    return (this.#inbox ??= this.#ensureInbox());
+  }
+
+  get ask(): TaskContext["ask"] {
+    return (this.#ask ??= ((question, schema, options) => this.#askUser(question, schema, options)) as TaskContext["ask"]);
+  }
+
+  #ensureInbox(): TaskInbox {
+    const { runtime, owner } = this.session;
+    const accepts = runtime.tools.get(this.toolName)?.accepts;
+    const inbox = runtime.inboxes?.ensure(owner, this.taskId, accepts) ?? new TaskInbox(undefined, 1);
+    inbox.bind(this.#controls);
+    return inbox;
+  }
+
+  async #askUser(question: string, schema: z.ZodType, options: AskOptions = {}): Promise<unknown> {
+    const { server, runtime } = this.session;
+    if (server.getClientCapabilities()?.elicitation && isObjectSchema(schema)) {
+      const answer = await this.elicit(question, schema, options);
+      if (answer.action === "accept") return answer.content;
+      throw new McpcError("QUESTION_DECLINED", `The user ${answer.action === "decline" ? "declined" : "cancelled"} the question "${question}".`);
+    }
+    if (!runtime.inboxes || !this.#answerable()) {
+      const client = server.getClientVersion()?.name ?? "the client";
+      throw new McpcError(
+        "CLIENT_CAPABILITY_MISSING",
+        `Tool "${this.toolName}" asked "${question}", but ${client} cannot answer: it declared no elicitation, and ` +
+          (this.session.legacy ? "the Python mcpc dialect has no way to send a task a message." : "job handles (its task_send tool) are off on this server."),
+      );
+    }
+    this.#inbox ??= this.#ensureInbox();
+    const inbox = this.#inbox as TaskInbox;
+    const jsonSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    delete jsonSchema.$schema;
+    // The question is set before the status changes: whoever reports input_required reads it.
+    const answer = inbox.ask(question, schema, jsonSchema, options.timeoutMs ?? runtime.inboxes.questionTimeoutMs);
+    return this.askClient(() => answer);
+  }
+
+  /** Whether this session can send the task an answer: a native MCPC client (mcpc/tasks/send), or any other but the Python dialect through task_send. */
+  #answerable(): boolean {
+    if (this.session.native) return true;
+    return this.session.legacy === undefined && this.session.runtime.jobHandles !== undefined;
+  }
+
   get emit(): TaskContext["emit"] {
     return (this.#emit ??= (event, payload) => {
       this.session.runtime.emit(event, payload, { sessionId: this.session.id }, this.extra.requestId);
@@ -119,4 +171,8 @@ export class TaskCallContext extends ToolCallContext implements TaskContext {
 function toolLogger(session: CallSession, toolName: string, requestId: string | number): ToolLogger {
   const at = (level: LogLevel) => (message: string, data?: unknown) => session.log(level, toolName, message, data, requestId);
   return { debug: at("debug"), info: at("info"), warning: at("warning"), error: at("error") };
+}
+
+function isObjectSchema(schema: z.ZodType): schema is z.ZodObject {
+  return (schema as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === "object";
 }

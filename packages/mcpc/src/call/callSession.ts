@@ -3,6 +3,7 @@ import type { ToolDefinition } from "../definitions/toolDefinitions.js";
 import type { TaskRegistry } from "../tasks/taskRegistry.js";
 import type { LegacyHandshakeTool } from "../protocol/legacy.js";
 import type { LogLevel } from "../util/logger.js";
+import type { Inboxes } from "./inboxes.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 
@@ -74,6 +75,8 @@ export interface CallRuntime {
   emit(event: string, payload: unknown, options?: EmitOptions, afterRequestId?: string | number): number;
   /** Job handles, where served; absent: plain calls wait for their task's end. */
   readonly jobHandles?: ResolvedJobHandles | undefined;
+  /** The inboxes of running tasks, where tasks take messages; absent: `task.inbox` stays empty and `ask` needs elicitation. */
+  readonly inboxes?: Inboxes | undefined;
 }
 
 /**

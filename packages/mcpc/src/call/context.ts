@@ -109,6 +109,42 @@ export interface TaskContext extends ToolContext {
   sleep(ms: number): Promise<void>;
   /** Sends a server event to the session that started this task. */
   emit(event: string, payload?: unknown): void;
+  /**
+   * The messages sent to this task while it runs, in order, each exactly once:
+   * `for await (const message of task.inbox)` (ends when the task is stopped), or
+   * `task.inbox.poll()` to take one without waiting. Validated against the tool's
+   * `accepts` schema before they are queued. Empty for a tool without `accepts`.
+   */
+  readonly inbox: TaskInboxReader;
+  /**
+   * Asks the user a question and waits for the answer, on whatever rung the task
+   * runs: an elicitation where the client supports it (an object schema), else
+   * the question goes out with the task (an `input_required` event for MCPC
+   * clients, the status of an MCP task, `task_status` for a plain host) and the
+   * answer comes back as a message (`mcpc/tasks/send`, `task_send`). The task's
+   * status is `input_required` meanwhile.
+   * @throws McpcError `QUESTION_TIMEOUT` when nobody answers within `timeoutMs`
+   *   (default: the server's `inbox.questionTimeoutMs`, 10 minutes); `QUESTION_DECLINED`
+   *   when the user declines an elicitation; `CLIENT_CAPABILITY_MISSING` when this
+   *   client has no way to answer; `TASK_STOPPED` when the task is stopped meanwhile.
+   */
+  ask<S extends z.ZodType>(question: string, schema: S, options?: AskOptions): Promise<z.output<S>>;
+}
+
+/** Options of {@link TaskContext.ask}. */
+export interface AskOptions {
+  /** How long to wait for the answer (ms). Default: the server's `inbox.questionTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** What a task reads its messages from (`task.inbox`). */
+export interface TaskInboxReader<T = unknown> extends AsyncIterable<T> {
+  /** Messages waiting to be read. */
+  readonly size: number;
+  /** The next message without waiting, or undefined when none waits. */
+  poll(): T | undefined;
+  /** The next message; waits for one. Undefined once the task is stopped. */
+  next(): Promise<T | undefined>;
 }
 
 interface PendingSleep {

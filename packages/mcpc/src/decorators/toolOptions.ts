@@ -43,6 +43,13 @@ export interface ToolOptions {
    * for the end. Not for tools with an `output` schema (their calls always wait).
    */
   handleAfterMs?: number | false;
+  /**
+   * What a background tool's task accepts while it runs, as a zod 4 schema (a
+   * string, an object, …): messages sent to it (`mcpc/tasks/send`, the
+   * `task_send` tool, `TaskHandle.send`) are validated against it and read in
+   * order from `task.inbox`. Without it the task takes no messages (it can still `ask`).
+   */
+  accepts?: z.ZodType;
   /** MCP tool annotations. */
   annotations?: ToolAnnotations;
 }

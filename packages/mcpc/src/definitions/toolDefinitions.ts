@@ -20,6 +20,8 @@ export interface ToolDefinition {
   readonly outputJsonSchema?: Record<string, unknown>;
   /** A background tool's MCP task support (`ToolOptions.taskSupport`); absent for other tools. */
   readonly taskSupport?: "optional" | "required";
+  /** What a background tool's task accepts as messages (`ToolOptions.accepts`). */
+  readonly accepts?: z.ZodType;
   /** A background tool's own job-handle threshold (`ToolOptions.handleAfterMs`); absent: the server's. */
   readonly handleAfterMs?: number | false;
   /** Where it came from, for error messages: `ClassName.methodName`. */
@@ -123,6 +125,11 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     }
     if (options.output !== undefined && ms !== false) fail("handleAfterMs cannot be set on a tool with an output schema: a handle is not the structured result the schema promises.");
   }
+  if (options.accepts !== undefined) {
+    if (options.background !== true) fail("accepts is for background tools only (a task reads its messages while it runs): add background: true, or remove accepts.");
+    const zod = (options.accepts as { _zod?: unknown } | null)?._zod;
+    if (!zod) fail("accepts must be a zod 4 schema of the messages the task takes, e.g. accepts: z.object({ focus: z.string() }) or z.string().");
+  }
   const input = checkObjectSchema(options.input, "input", fail);
   const output = checkObjectSchema(options.output, "output", fail);
   if (input) {
@@ -145,6 +152,7 @@ function define(instance: object, methodName: string | symbol, record: ToolRecor
     ...(outputJsonSchema && { outputJsonSchema }),
     ...(kind === "background" && { taskSupport: options.taskSupport ?? "optional" }),
     ...(options.handleAfterMs !== undefined && { handleAfterMs: options.handleAfterMs }),
+    ...(options.accepts !== undefined && { accepts: options.accepts }),
     origin,
     invoke: (args, context) => fn.call(instance, args, context),
   };

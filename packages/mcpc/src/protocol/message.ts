@@ -25,6 +25,7 @@ export const MCPC_METHODS = {
   get: "mcpc/tasks/get",
   stop: "mcpc/tasks/stop",
   list: "mcpc/tasks/list",
+  send: "mcpc/tasks/send",
 } as const;
 
 /** Events of a task. `cancelled` is native only; every task ends with exactly one terminal event. */

@@ -10,6 +10,7 @@ import { McpcRuntime, type EmitOptions } from "./runtime.js";
 import type { ServerRuntime } from "./serverRuntime.js";
 import type { McpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 import type { JobHandleOptions } from "../rungs/handles/handleOptions.js";
+import type { InboxOptions } from "../call/inboxes.js";
 import { serveStdio } from "../transports/stdio.js";
 import type { HttpServeOptions, ServeOptions, StdioServeOptions } from "./serveOptions.js";
 import type { HttpServing } from "../transports/http/httpServer.js";
@@ -42,6 +43,8 @@ export interface McpcServerOptions {
    * the tools `task_status`, `task_result` and `task_stop`, and the task runs on. `false` turns them off.
    */
   jobHandles?: JobHandleOptions | false;
+  /** Task inboxes: unread messages a task holds (`maxQueued`, 100), how long `task.ask` waits (`questionTimeoutMs`, 10 min). */
+  inbox?: InboxOptions;
 }
 
 
@@ -142,7 +145,9 @@ export class McpcServer {
 
   /**
    * Sends a server event (a `server_event` message) to one session, or to every
-   * session that negotiated MCPC. Plain clients never receive it.
+   * session. MCPC sessions get it as a message; a plain client, which could not
+   * parse one, reads it from the resource `mcpc://events` and, if it asked for
+   * logs at `info`, as a `notifications/message` line (where job handles are on).
    * @returns how many sessions it reached: MCPC sessions as a message, plain ones (where job handles are on) in their `mcpc://events` resource.
    */
   emit(event: string, payload?: unknown, options?: EmitOptions): number {

@@ -12,6 +12,7 @@ import { Session } from "../session/session.js";
 import type { SessionRuntime } from "../session/sessionRuntime.js";
 import type { SessionOptions } from "../session/sessionOptions.js";
 import type { ServerRuntime } from "./serverRuntime.js";
+import { Inboxes, type InboxOptions } from "../call/inboxes.js";
 import { checkHandleNames, resolveJobHandles, type JobHandleOptions, type ResolvedJobHandles } from "../rungs/handles/handleOptions.js";
 import { resolveMcpTasksOptions, type McpTasksOptions, type ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   mcpTasks?: McpTasksOptions;
   /** Job handles for plain clients' long calls; `false` turns them off. */
   jobHandles?: JobHandleOptions | false;
+  /** Limits of task inboxes and questions. */
+  inbox?: InboxOptions;
 }
 
 /** The resources and prompts a runtime serves besides its tools. */
@@ -55,6 +58,8 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
   readonly mcpTasks: ResolvedMcpTasksOptions | undefined;
   /** Job handles as served (defaults applied); undefined when off, or when the server has no background tool. */
   readonly jobHandles: ResolvedJobHandles | undefined;
+  /** The inboxes of running tasks (messages and questions). */
+  readonly inboxes: Inboxes;
   #closing = false;
 
   constructor(options: RuntimeOptions, tools: readonly ToolDefinition[], catalog: RuntimeCatalog = {}) {
@@ -69,6 +74,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
     this.mcpTasks = hasBackground ? resolveMcpTasksOptions(options.mcpTasks) : undefined;
     this.jobHandles = hasBackground ? resolveJobHandles(options.jobHandles) : undefined;
     if (this.jobHandles) checkHandleNames(this.jobHandles, tools);
+    this.inboxes = new Inboxes(this.registry, options.inbox);
   }
 
   /** The sessions open now. */

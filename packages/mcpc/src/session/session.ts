@@ -28,6 +28,7 @@ import type { LegacySession, ResolvedJobHandles } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
 import { registerMcpTaskMethods } from "../rungs/mcpTasks/mcpTaskMethods.js";
 import { handleToolsWire } from "../rungs/handles/handleTools.js";
+import { handlesFor } from "../rungs/handles/handleRung.js";
 import { TaskResources } from "../rungs/handles/taskResources.js";
 import { PlainEvents } from "./plainEvents.js";
 import { registerResourceHandlers } from "./resourceHandlers.js";
@@ -293,7 +294,9 @@ export class Session {
       this.logLevel = request.params.level;
       return {};
     });
-    registerTaskRequests(server, runtime.registry, () => this.owner);
+    registerTaskRequests(server, runtime.registry, () => this.owner, {
+      send: (owner, taskId, message) => runtime.inboxes.send(owner, taskId, message, (tool) => runtime.tools.get(tool)?.accepts),
+    });
     if (runtime.mcpTasks) registerMcpTaskMethods(this, runtime.mcpTasks);
     if (runtime.jobHandles) this.#taskResources = new TaskResources(this);
     if (runtime.resources.length > 0 || this.#taskResources) registerResourceHandlers(this, runtime.resources, this.#taskResources);
@@ -319,15 +322,9 @@ export class Session {
     return (this.#toolsWithHandles ??= [...this.#tools, ...handleToolsWire(handles)]);
   }
 
-  /**
-   * The job-handle tools are listed to sessions that may get a handle: not to an
-   * MCPC session (native or legacy: it gets its tasks as tasks), nor to a client
-   * that declared MCP tasks (it asks for a task). They answer whoever calls them.
-   */
+  /** The job-handle tools are listed to sessions that may get a handle (`handlesFor`). They answer whoever calls them. */
   #handleTools(): ResolvedJobHandles | undefined {
-    const { jobHandles, mcpTasks } = this.runtime;
-    if (!jobHandles || this.native || this.legacy) return undefined;
-    return mcpTasks && this.server.getClientCapabilities()?.tasks ? undefined : jobHandles;
+    return handlesFor(this);
   }
 }
 

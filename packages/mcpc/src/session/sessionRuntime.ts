@@ -2,6 +2,7 @@ import type { CallRuntime } from "../call/callSession.js";
 import type { PromptDefinition } from "../definitions/promptDefinitions.js";
 import type { ResourceDefinition } from "../definitions/resourceDefinitions.js";
 import type { Logger } from "../util/logger.js";
+import type { Inboxes } from "../call/inboxes.js";
 import type { ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
 
 /**
@@ -16,4 +17,5 @@ export interface SessionRuntime extends CallRuntime {
   readonly logger: Logger;
   /** MCP tasks as served; undefined: none are (the server has no background tool). */
   readonly mcpTasks: ResolvedMcpTasksOptions | undefined;
+  readonly inboxes: Inboxes;
 }

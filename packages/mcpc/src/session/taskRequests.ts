@@ -10,6 +10,7 @@ import { TASK_PAGE } from "../tasks/taskPage.js";
 const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: z.optional(z.looseObject({})) });
 const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: z.optional(z.looseObject({})) });
 const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.looseObject({})) });
+const SendTaskRequest = z.object({ method: z.literal(MCPC_METHODS.send), params: z.optional(z.looseObject({})) });
 
 function readTaskId(method: string, params: Record<string, unknown> | undefined): string {
   const taskId = params?.task_id;
@@ -19,13 +20,18 @@ function readTaskId(method: string, params: Record<string, unknown> | undefined)
   return taskId;
 }
 
+/** Sends a message to a running task of `owner` (see `Inboxes.send`). */
+export interface TaskSender {
+  send(owner: string, taskId: string, message: unknown): Promise<{ answered: boolean; queued: number }>;
+}
+
 /**
- * Registers `mcpc/tasks/get`, `stop` and `list` on an SDK server, answering only
+ * Registers `mcpc/tasks/get`, `stop`, `list` and (with `inbox`) `send` on an SDK server, answering only
  * about the tasks `owner()` owns (the connection's session). `list` answers one
  * page (`params.cursor`, `params.limit`: 100 by default, at most 1,000) with a
  * `nextCursor` when more follow.
  */
-export function registerTaskRequests(server: Server, registry: TaskRegistry, owner: () => string): void {
+export function registerTaskRequests(server: Server, registry: TaskRegistry, owner: () => string, inbox?: TaskSender): void {
   server.setRequestHandler(GetTaskRequest, async (request) => ({
     task: await toWireError(() => registry.get(owner(), readTaskId(MCPC_METHODS.get, request.params))),
   }));
@@ -34,6 +40,16 @@ export function registerTaskRequests(server: Server, registry: TaskRegistry, own
     const outcome = await toWireError(() => registry.stop(owner(), taskId, "Task stopped by the client"));
     return { task: outcome.task, stopped: outcome.stopped };
   });
+  if (inbox) {
+    server.setRequestHandler(SendTaskRequest, async (request) => {
+      const taskId = readTaskId(MCPC_METHODS.send, request.params);
+      if (!request.params || !Object.hasOwn(request.params, "message")) {
+        throw invalidParams(`${MCPC_METHODS.send} needs params { "task_id": "<id>", "message": <what the tool accepts> }; got no "message".`);
+      }
+      const outcome = await toWireError(() => inbox.send(owner(), taskId, request.params?.message));
+      return { answered: outcome.answered, queued: outcome.queued };
+    });
+  }
   server.setRequestHandler(ListTasksRequest, async (request) => {
     const { cursor, limit } = request.params ?? {};
     if (cursor !== undefined && typeof cursor !== "string") {

@@ -6,7 +6,7 @@ import { Scheduler } from "./scheduler.js";
 import { Heartbeat } from "./heartbeat.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
 import { deferred, untilAborted } from "../util/deferred.js";
-import { snapshot, type TaskRecord, type TaskStore } from "./taskStore.js";
+import { newRecord, snapshot, type TaskStore } from "./taskStore.js";
 import { resolveEngineOptions, timerMs, type ResolvedEngineOptions, type TaskEngineOptions } from "./engineOptions.js";
 import { LiveTask } from "./liveTask.js";
 import { duplicateTask, shuttingDown, unknownTask, unsendable } from "./taskErrors.js";
@@ -14,7 +14,8 @@ import { FinishedRecords } from "./finishedRecords.js";
 import { checkJson } from "./jsonPayload.js";
 import { STOPPED_REASON, endRecord, expired } from "./retention.js";
 import { pageOf, type TaskPage, type TaskPageRequest } from "./taskPage.js";
-import type { TaskEngineStats, TaskStartSpec } from "./taskSpec.js";
+import type { TaskEngineStats, TaskEvent, TaskStartSpec } from "./taskSpec.js";
+import { joinWrites, logEvent, readEvents } from "./eventLog.js";
 
 export type { TaskEngineOptions } from "./engineOptions.js";
 export type { TaskEvent, TaskRunControls, TaskStartSpec, TaskEngineStats } from "./taskSpec.js";
@@ -112,16 +113,7 @@ export class TaskRegistry {
     }
     this.#scheduler.checkRoom(spec.owner);
     const now = Date.now();
-    const record: TaskRecord = {
-      owner: spec.owner,
-      task_id: taskId,
-      tool_name: spec.toolName,
-      status: "working",
-      seq: 0,
-      created_at: now,
-      updated_at: now,
-      ...(spec.ttlMs !== undefined && { ttl_ms: spec.ttlMs }),
-    };
+    const record = newRecord(spec, taskId, now);
     const created = await this.store.create(record);
     if (!created) {
       throw duplicateTask(taskId);
@@ -206,6 +198,14 @@ export class TaskRegistry {
   }
 
   /**
+   * The task's logged events after `afterSeq` (0: all), oldest first, at most `limit`: what a client missed.
+   * @throws McpcError `UNKNOWN_TASK`, `INVALID_ARGUMENT`, `INVALID_STATE` (the store keeps no event log)
+   */
+  events(owner: string, taskId: string, afterSeq = 0, limit?: number): Promise<TaskEvent[]> {
+    return readEvents(this.store, owner, taskId, afterSeq, limit);
+  }
+
+  /**
    * Stops a task: aborts its signal, waits up to the grace period for its
    * `finally` blocks, then it ends `cancelled`. Resolves once it has ended.
    * Stopping a finished task changes nothing and answers `stopped: false`.
@@ -251,6 +251,8 @@ export class TaskRegistry {
     this.#closing = true;
     const grace = Math.min(this.#options.stopGraceMs, deadlineMs);
     await Promise.all([...this.#allLive()].map((live) => this.#stopLive(live, reason, grace)));
+    // Terminal states a remote store still holds in memory must reach it before the process exits.
+    await this.store.flush?.().catch((error: unknown) => this.onWarning?.(`flushing the task store failed: ${errorMessage(error)}`));
     this.close();
   }
 
@@ -334,10 +336,7 @@ export class TaskRegistry {
     if (typeof size === "string") throw unsendable(live.record, `update #${live.record.seq}`, size);
     live.lastUpdateBytes = size;
     live.record.last_update = value;
-    const delivered = this.#emit(live, "update", value);
-    const saved = this.store.save(live.record);
-    if (!saved) return delivered;
-    return delivered ? Promise.all([delivered, saved]).then(() => undefined) : saved;
+    return joinWrites(this.#emit(live, "update", value), this.store.save(live.record));
   };
 
   #finish(live: LiveTask, outcome: DriveOutcome): void {
@@ -372,12 +371,15 @@ export class TaskRegistry {
     record.seq += 1;
     record.updated_at = now;
     live.lastEventAt = now;
+    const taskEvent: TaskEvent = { event, seq: record.seq, payload };
+    // Handed to the log before it goes out live: a client that saw it live and then replays finds it there.
+    const logged = logEvent(this.store, record, taskEvent, this.onWarning);
     try {
-      return live.spec.onEvent({ event, seq: record.seq, payload });
+      return joinWrites(live.spec.onEvent(taskEvent), logged);
     } catch (error) {
       // A delivery layer that throws must not take the engine's bookkeeping (the terminal state, the places) with it.
       this.onWarning?.(`delivering ${event} #${record.seq} of task "${record.task_id}" failed: ${errorMessage(error)}`);
-      return undefined;
+      return logged;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { TaskSnapshot } from "../protocol/message.js";
+import type { TaskEvent, TaskStartSpec } from "./taskSpec.js";
 
 /**
  * A task as the store keeps it: the wire snapshot plus its owner and expiry.
@@ -34,10 +35,53 @@ export interface TaskStore {
   delete(owner: string, taskId: string): MaybePromise<boolean>;
   /** Removes finished records whose `expires_at` is past; returns how many. */
   sweep(now: number): MaybePromise<number>;
+
+  // Optional: what a store shared by several replicas offers. The in-memory store has none of them.
+
+  /**
+   * Appends one event of the task to its ordered log, so that a client can
+   * replay it later (see {@link TaskStore.events}), from any replica. Called
+   * for every event, in order, with the record already updated (its `seq` is
+   * the event's). A returned promise holds the task's generator until it
+   * settles (backpressure); it should not reject: a store that cannot write
+   * holds or reports the write itself.
+   */
+  append?(record: TaskRecord, event: TaskEvent): MaybePromise<void>;
+  /**
+   * The logged events of the owner's task with `seq` greater than `afterSeq`,
+   * oldest first, at most `limit`; undefined when the owner has no such task.
+   * A bounded log may have dropped the oldest: the first `seq` tells.
+   */
+  events?(owner: string, taskId: string, afterSeq: number, limit?: number): MaybePromise<TaskEvent[] | undefined>;
+  /**
+   * Resolves once every write accepted so far has reached the store's backend
+   * (the engine awaits it at the end of `shutdown`, so terminal states are not lost on exit).
+   */
+  flush?(): Promise<void>;
+  /**
+   * Resolves once the store can serve; rejects with an error naming the backend
+   * when it cannot be reached. Whoever starts serving awaits it, to fail at
+   * start rather than at the first task; the engine itself does not call it.
+   */
+  ready?(): Promise<void>;
 }
 
 /** The wire snapshot of a record: a shallow copy without the store's own fields. */
 export function snapshot(record: TaskRecord): TaskSnapshot {
   const { owner: _owner, expires_at: _expires, ...wire } = record;
   return wire;
+}
+
+/** The record of a task just started: `working`, no event yet (`created` will be seq 1). */
+export function newRecord(spec: Pick<TaskStartSpec, "owner" | "toolName" | "ttlMs">, taskId: string, now: number): TaskRecord {
+  return {
+    owner: spec.owner,
+    task_id: taskId,
+    tool_name: spec.toolName,
+    status: "working",
+    seq: 0,
+    created_at: now,
+    updated_at: now,
+    ...(spec.ttlMs !== undefined && { ttl_ms: spec.ttlMs }),
+  };
 }

@@ -32,9 +32,21 @@ export const handleRung: Rung = {
  * client refuses a result without it).
  */
 function handleAfterMs(session: CallSession, tool: ToolDefinition): number | undefined {
-  const handles = session.runtime.jobHandles;
+  const handles = handlesFor(session);
   if (!handles || tool.output || tool.handleAfterMs === false) return undefined;
   return tool.handleAfterMs ?? handles.afterMs;
+}
+
+/**
+ * The job handles a session may get: only a client that negotiated neither
+ * MCPC (native or legacy) nor MCP tasks. Such a client gets its long tasks as
+ * tasks when it asks; an untagged call of its waits for the end. The same rule
+ * decides who is shown the handle tools (`Session`'s `tools/list`).
+ */
+export function handlesFor(session: CallSession): ResolvedJobHandles | undefined {
+  const handles = session.runtime.jobHandles;
+  if (!handles || session.native || session.legacy) return undefined;
+  return session.server.getClientCapabilities()?.tasks ? undefined : handles;
 }
 
 function handoffAfter(afterMs: number, handles: ResolvedJobHandles): Handoff {
