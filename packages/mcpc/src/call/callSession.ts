@@ -56,8 +56,8 @@ export interface ResolvedJobHandles {
   /** How long a plain call waits for its task before it is answered with a handle (ms). */
   readonly afterMs: number;
   readonly toolPrefix: string;
-  /** The handle tools' names: status, result, stop. */
-  readonly names: { readonly status: string; readonly result: string; readonly stop: string };
+  /** The handle tools' names: status, result, stop, send. */
+  readonly names: { readonly status: string; readonly result: string; readonly stop: string; readonly send: string };
 }
 
 /**

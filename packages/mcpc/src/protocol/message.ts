@@ -80,8 +80,26 @@ export interface McpcHeartbeatMessage {
   seq: number;
 }
 
+/**
+ * A task's question (`task.ask`) to a native client that declared no
+ * elicitation: answered with `mcpc/tasks/send` (`{ task_id, message }`), the
+ * message validated against `schema`. Like a heartbeat it is a status, not a
+ * task event: it carries the `seq` of the task's last event and has none of its
+ * own. While it waits the task's status is `input_required`.
+ */
+export interface McpcInputRequiredMessage {
+  type: "input_required";
+  event: "input_required";
+  session_id: string;
+  task_id: string;
+  tool_name: string;
+  result: { question_id: string; question: string; schema: Record<string, unknown> };
+  protocol: typeof MCPC_PROTOCOL;
+  seq: number;
+}
+
 /** What a client reads from `notifications/mcpc`. */
-export type McpcWireMessage = McpcMessage | McpcHeartbeatMessage;
+export type McpcWireMessage = McpcMessage | McpcHeartbeatMessage | McpcInputRequiredMessage;
 
 /**
  * What `mcpc/tasks/get`, `stop` and `list` report about a task.

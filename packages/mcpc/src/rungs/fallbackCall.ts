@@ -46,6 +46,8 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   readonly #handoff: Handoff | undefined;
   /** Set once the call was answered with a handle: its token and its cancel no longer concern the task. */
   #handedOff = false;
+  /** Hands the task over at once (a question came: the host answers it through the handle). */
+  #handNow: (() => void) | undefined;
   #end: ((event: TaskEvent) => void) | undefined;
 
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, handoff?: Handoff) {
@@ -83,7 +85,10 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   /** The terminal event, or undefined once the handoff's time came first (then the task is handed over). */
   async #endOrHandoff(handoff: Handoff): Promise<TaskEvent | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const due = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), handoff.afterMs)));
+    const due = new Promise<undefined>((resolve) => {
+      this.#handNow = () => resolve(undefined);
+      timer = setTimeout(this.#handNow, handoff.afterMs);
+    });
     const end = await Promise.race([this.ended, due]);
     clearTimeout(timer);
     if (end === undefined) this.#handedOff = true;
@@ -99,6 +104,11 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     if (event.event === "update") return this.#handedOff ? undefined : this.update(event.payload);
     if (TERMINAL_EVENTS.has(event.event)) this.#end?.(event);
     return undefined;
+  }
+
+  /** A task that asks (`task.ask`) is handed over at once: its host answers through the handle's send tool, and this call cannot carry that. */
+  onStatus(status: "working" | "input_required"): void {
+    if (status === "input_required") this.#handNow?.();
   }
 
   onHeartbeat(): void {

@@ -1,7 +1,7 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../definitions/toolDefinitions.js";
-import { MCPC_NOTIFICATION, MCPC_TASK_META, createTaskMessage, type McpcHeartbeatMessage } from "../protocol/message.js";
+import { MCPC_NOTIFICATION, MCPC_TASK_META, createTaskMessage, type McpcHeartbeatMessage, type McpcInputRequiredMessage } from "../protocol/message.js";
 import type { TaskEvent, TaskRunControls, TaskStartSpec } from "../tasks/taskRegistry.js";
 import { newId } from "../util/ids.js";
 import { TaskCallContext } from "../call/callContext.js";
@@ -33,6 +33,7 @@ export class NativeCall implements TaskStartSpec {
   readonly #args: unknown;
   readonly #extra: Extra;
   readonly #requestId: RequestId;
+  #lastSeq = 0;
 
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, taskId: string | undefined) {
     this.owner = session.owner;
@@ -60,10 +61,29 @@ export class NativeCall implements TaskStartSpec {
   }
 
   onEvent(event: TaskEvent): Promise<void> | undefined {
+    this.#lastSeq = event.seq;
     // `created` is the call's own answer; the rest follow it.
     if (event.event === "created") return undefined;
     const message = createTaskMessage(event.event, this.#session.id, this.taskId, this.toolName, event.payload, event.seq);
     return this.#session.transport.sendAfterAnswer(this.#requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
+  }
+
+  /** The task asked a question (`task.ask`) without an elicitation: it goes out as an `input_required` message. */
+  onStatus(status: "working" | "input_required"): void {
+    if (status !== "input_required") return;
+    const question = this.#session.runtime.inboxes?.get(this.owner, this.taskId)?.question;
+    if (!question) return;
+    const message: McpcInputRequiredMessage = {
+      type: "input_required",
+      event: "input_required",
+      session_id: this.#session.id,
+      task_id: this.taskId,
+      tool_name: this.toolName,
+      result: { question_id: question.id, question: question.question, schema: question.schema },
+      protocol: "mcpc",
+      seq: this.#lastSeq,
+    };
+    void this.#session.transport.sendAfterAnswer(this.#requestId, { jsonrpc: "2.0", method: MCPC_NOTIFICATION, params: message as unknown as Record<string, unknown> });
   }
 
   onHeartbeat(seq: number): void {

@@ -27,7 +27,7 @@ import { wireMessageFor } from "../rungs/legacyDialect.js";
 import type { LegacySession, ResolvedJobHandles } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
 import { registerMcpTaskMethods } from "../rungs/mcpTasks/mcpTaskMethods.js";
-import { handleToolsWire } from "../rungs/handles/handleTools.js";
+import { handleToolsWire, sendToolWire } from "../rungs/handles/handleTools.js";
 import { handlesFor } from "../rungs/handles/handleRung.js";
 import { TaskResources } from "../rungs/handles/taskResources.js";
 import { PlainEvents } from "./plainEvents.js";
@@ -75,6 +75,7 @@ export class Session {
   /** Server events kept for a plain client (`mcpc://events`): made when the first one comes. */
   #plainEvents: PlainEvents | undefined;
   #toolsWithHandles: WireTool[] | undefined;
+  #toolsWithSend: WireTool[] | undefined;
 
   constructor(runtime: SessionRuntime, transport: Transport, options: SessionOptions = {}) {
     this.runtime = runtime;
@@ -318,8 +319,13 @@ export class Session {
       ...(tool.taskSupport !== undefined && { execution: { taskSupport: tool.taskSupport } }),
     }));
     const handles = this.#handleTools();
-    if (!handles) return this.#tools;
-    return (this.#toolsWithHandles ??= [...this.#tools, ...handleToolsWire(handles)]);
+    if (handles) return (this.#toolsWithHandles ??= [...this.#tools, ...handleToolsWire(handles)]);
+    // A client that asks for MCP tasks has no way to send a task a message but this tool.
+    const { jobHandles } = this.runtime;
+    if (jobHandles && !this.native && !this.legacy && this.server.getClientCapabilities()?.tasks) {
+      return (this.#toolsWithSend ??= [...this.#tools, sendToolWire(jobHandles)]);
+    }
+    return this.#tools;
   }
 
   /** The job-handle tools are listed to sessions that may get a handle (`handlesFor`). They answer whoever calls them. */

@@ -5,13 +5,13 @@ import type { ResolvedJobHandles } from "../../call/callSession.js";
  * Job handles (`McpcServerOptions.jobHandles`): a plain client's call of a
  * background tool that is still running after `afterMs` is answered with a
  * handle (the task id and how to follow it), and the task runs on, reachable
- * through the handle tools (`task_status`, `task_result`, `task_stop`).
+ * through the handle tools (`task_status`, `task_result`, `task_stop`, `task_send`).
  * Hosts cut long calls (Claude Desktop at about 60 s): the default answers before that.
  */
 export interface JobHandleOptions {
   /** How long a plain call waits for its task before answering with a handle (ms). Default 45,000. */
   afterMs?: number;
-  /** The handle tools' names start with this. Default `"task_"` (`task_status`, `task_result`, `task_stop`). */
+  /** The handle tools' names start with this. Default `"task_"` (`task_status`, `task_result`, `task_stop`, `task_send`). */
   toolPrefix?: string;
 }
 
@@ -32,7 +32,7 @@ export function resolveJobHandles(options: JobHandleOptions | false | undefined)
   if (typeof toolPrefix !== "string" || !PREFIX.test(toolPrefix)) {
     throw new McpcError("INVALID_ARGUMENT", `jobHandles.toolPrefix must be 1–100 characters of A–Z, a–z, 0–9, "_", "-", "."; got ${JSON.stringify(toolPrefix)}.`);
   }
-  return { afterMs, toolPrefix, names: { status: `${toolPrefix}status`, result: `${toolPrefix}result`, stop: `${toolPrefix}stop` } };
+  return { afterMs, toolPrefix, names: { status: `${toolPrefix}status`, result: `${toolPrefix}result`, stop: `${toolPrefix}stop`, send: `${toolPrefix}send` } };
 }
 
 /** A handle threshold is a positive whole number of milliseconds. */

@@ -55,7 +55,8 @@ function handoffAfter(afterMs: number, handles: ResolvedJobHandles): Handoff {
     answer: async (session, owner, taskId) => {
       const task = await session.runtime.registry.get(owner, taskId);
       // Ended between the deadline and this read: the answer is its result after all.
-      return task.status === "working" || task.status === "input_required" ? handoffResult(task, handles) : plainResultOf(task);
+      if (task.status !== "working" && task.status !== "input_required") return plainResultOf(task);
+      return handoffResult(task, handles, session.runtime.inboxes?.get(owner, taskId)?.question);
     },
   };
 }

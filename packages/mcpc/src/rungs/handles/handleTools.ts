@@ -17,13 +17,30 @@ const TASK_ID = { type: "string", description: "The taskId a handle gave (from t
 /** The handle tools as `tools/list` shows them: described for a model to use well. */
 export function handleToolsWire(handles: ResolvedJobHandles): WireTool[] {
   const { status, result, stop } = handles.names;
+  return [...statusTools(status, result, stop, handles), sendToolWire(handles)];
+}
+
+/** The send tool alone: what a client that asks for MCP tasks is offered (its rung has no other way to send a task a message). */
+export function sendToolWire(handles: ResolvedJobHandles): WireTool {
+  return {
+    name: handles.names.send,
+    description:
+      "Send a message to a background task that is still running: the answer to a question it asked (task_status shows the question and the schema " +
+      "the answer must match), or an instruction the tool accepts while it works (for example what to focus on next). Refused with the reason when " +
+      "the message does not match, the task takes no messages, or it has ended.",
+    inputSchema: { type: "object", properties: { taskId: TASK_ID, message: { description: "The answer, or the message, as the task's schema asks." } }, required: ["taskId", "message"] },
+    annotations: { openWorldHint: false },
+  };
+}
+
+function statusTools(status: string, result: string, stop: string, handles: ResolvedJobHandles): WireTool[] {
   const seconds = Math.round(handles.afterMs / 1000);
   return [
     {
       name: status,
       description:
-        "See how a background task started earlier in this conversation is doing: its status (working, completed, failed, cancelled), " +
-        `its latest progress, or its error. Use the taskId a tool's answer gave. Without taskId, lists this conversation's recent tasks, newest first.`,
+        "See how a background task started earlier in this conversation is doing: its status (working, input_required, completed, failed, cancelled), " +
+        `its latest progress, its error, or the question it waits on (answer it with ${handles.names.send}). Use the taskId a tool's answer gave. Without taskId, lists this conversation's recent tasks, newest first.`,
       inputSchema: { type: "object", properties: { taskId: TASK_ID } },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -51,8 +68,8 @@ export function handleToolsWire(handles: ResolvedJobHandles): WireTool[] {
  * whichever rung started it.
  */
 export function serveHandleTool(session: CallSession, handles: ResolvedJobHandles, name: string, args: unknown, extra: CallExtra): Promise<CallToolResult> | undefined {
-  const { status, result, stop } = handles.names;
-  if (name !== status && name !== result && name !== stop) return undefined;
+  const { status, result, stop, send } = handles.names;
+  if (name !== status && name !== result && name !== stop && name !== send) return undefined;
   return answer(session, handles, name, args, extra).catch((error: unknown) => {
     if (error instanceof McpcError) return errorResult(error.code === "UNKNOWN_TASK" ? unknownTaskText(error.message, handles) : error.message);
     throw error;
@@ -66,9 +83,10 @@ async function answer(session: CallSession, handles: ResolvedJobHandles, name: s
   if (taskId instanceof Error) return errorResult(taskId.message);
   if (name === handles.names.status) {
     if (taskId === undefined) return listResult(newestFirst(await registry.list(owner)).slice(0, LISTED), handles);
-    return statusResult(await registry.get(owner, taskId), handles);
+    return statusResult(await registry.get(owner, taskId), handles, session.runtime.inboxes?.get(owner, taskId)?.question);
   }
   if (taskId === undefined) return errorResult(`${name} needs the taskId of the task.`);
+  if (name === handles.names.send) return sendMessage(session, taskId, args);
   if (name === handles.names.stop) {
     const outcome = await registry.stop(owner, taskId, "Stopped by the client (task_stop)");
     if (!outcome.stopped) return statusResult(outcome.task, handles);
@@ -78,6 +96,15 @@ async function answer(session: CallSession, handles: ResolvedJobHandles, name: s
   await waitAtMost(registry.whenEnded(owner, taskId, extra.signal), handles.afterMs);
   const task = await registry.get(owner, taskId);
   return task.status === "working" || task.status === "input_required" ? stillRunningResult(task, handles) : plainResultOf(task);
+}
+
+async function sendMessage(session: CallSession, taskId: string, args: unknown): Promise<CallToolResult> {
+  const { runtime, owner } = session;
+  if (!runtime.inboxes) return errorResult("This server's tasks take no messages.");
+  if (typeof args !== "object" || args === null || !Object.hasOwn(args, "message")) return errorResult('Send needs a "message": the answer, or what the task accepts.');
+  const outcome = await runtime.inboxes.send(owner, taskId, (args as { message: unknown }).message, (tool) => runtime.tools.get(tool)?.accepts);
+  const text = outcome.answered ? `Answered: task "${taskId}" goes on with your answer.` : `Sent: task "${taskId}" will read it (${outcome.queued} message(s) waiting).`;
+  return { content: [{ type: "text", text }], structuredContent: { taskId, answered: outcome.answered, queued: outcome.queued } };
 }
 
 function readTaskId(args: unknown, optional: boolean): string | undefined | Error {

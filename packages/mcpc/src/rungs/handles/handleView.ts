@@ -3,6 +3,14 @@ import type { TaskSnapshot } from "../../protocol/message.js";
 import { messageOfUpdate } from "../mcpTasks/mcpTaskView.js";
 import type { ResolvedJobHandles } from "./handleOptions.js";
 
+/** A question the task waits on, as the handle tools show it. */
+export interface QuestionFacts {
+  questionId: string;
+  question: string;
+  /** The answer's JSON Schema. */
+  schema: Record<string, unknown>;
+}
+
 /** What the handle tools say about one task, as `structuredContent` (and, in words, as text). */
 export interface TaskFacts extends Record<string, unknown> {
   taskId: string;
@@ -17,10 +25,19 @@ export interface TaskFacts extends Record<string, unknown> {
   startedAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** The question the task waits on (`input_required`), to answer with the send tool. */
+  question?: QuestionFacts;
+}
+
+/** A pending question as the inbox keeps it. */
+export interface PendingQuestionView {
+  readonly id: string;
+  readonly question: string;
+  readonly schema: Record<string, unknown>;
 }
 
 /** The facts of a task, from its record. */
-export function factsOf(task: TaskSnapshot): TaskFacts {
+export function factsOf(task: TaskSnapshot, question?: PendingQuestionView): TaskFacts {
   const facts: TaskFacts = {
     taskId: task.task_id,
     tool: task.tool_name,
@@ -33,6 +50,7 @@ export function factsOf(task: TaskSnapshot): TaskFacts {
   if (progress) facts.progress = progress;
   if (task.error !== undefined) facts.error = task.error;
   if (task.finished_at !== undefined) facts.finishedAt = new Date(task.finished_at).toISOString();
+  if (question) facts.question = { questionId: question.id, question: question.question, schema: question.schema };
   return facts;
 }
 
@@ -63,10 +81,20 @@ function howToFollow(task: TaskSnapshot, handles: ResolvedJobHandles): string {
   return `call ${status} with taskId "${task.task_id}" to see how it is doing, ${result} to wait for its result, ${stop} to stop it.`;
 }
 
-/** The answer of a plain call whose task outlived the handle threshold: what happened, and what to do. */
-export function handoffResult(task: TaskSnapshot, handles: ResolvedJobHandles): CallToolResult {
-  const text = `${running(task)} It continues in the background: ${howToFollow(task, handles)}`;
-  return { content: [{ type: "text", text }], structuredContent: { ...factsOf(task), handle: handles.names } };
+/** The answer of a plain call whose task outlived the handle threshold, or asked a question: what happened, and what to do. */
+export function handoffResult(task: TaskSnapshot, handles: ResolvedJobHandles, question?: PendingQuestionView): CallToolResult {
+  const text = question
+    ? `${asking(task, question, handles)} Meanwhile it waits in the background: ${howToFollow(task, handles)}`
+    : `${running(task)} It continues in the background: ${howToFollow(task, handles)}`;
+  return { content: [{ type: "text", text }], structuredContent: { ...factsOf(task, question), handle: handles.names } };
+}
+
+/** A task waiting for an answer, in words: the question, its schema, and how to answer. */
+function asking(task: TaskSnapshot, question: PendingQuestionView, handles: ResolvedJobHandles): string {
+  return (
+    `"${task.tool_name}" asks: ${question.question} Answer with ${handles.names.send}, taskId "${task.task_id}" and a message matching ` +
+    `${JSON.stringify(question.schema)} (ask the user if you do not know the answer).`
+  );
 }
 
 /** `task_result` still waiting when its time ran out: the latest update, and to call again. */
@@ -76,15 +104,15 @@ export function stillRunningResult(task: TaskSnapshot, handles: ResolvedJobHandl
 }
 
 /** `task_status` of one task. */
-export function statusResult(task: TaskSnapshot, handles: ResolvedJobHandles): CallToolResult {
-  const facts = factsOf(task);
+export function statusResult(task: TaskSnapshot, handles: ResolvedJobHandles, question?: PendingQuestionView): CallToolResult {
+  const facts = factsOf(task, question);
   let text: string;
   switch (task.status) {
     case "working":
       text = `${running(task)} Call ${handles.names.result} with taskId "${task.task_id}" to wait for its result.`;
       break;
     case "input_required":
-      text = `"${task.tool_name}" is waiting for an answer from the user.`;
+      text = question ? asking(task, question, handles) : `"${task.tool_name}" is waiting for an answer from the user.`;
       break;
     case "completed":
       text = `"${task.tool_name}" has completed. Call ${handles.names.result} with taskId "${task.task_id}" for its result.`;
@@ -104,5 +132,5 @@ export function listResult(tasks: readonly TaskSnapshot[], handles: ResolvedJobH
   if (tasks.length === 0) return { content: [{ type: "text", text: "No background tasks in this conversation." }], structuredContent: { tasks: [] } };
   const lines = tasks.map((task) => `- ${task.task_id}: "${task.tool_name}" ${task.status}${task.status === "working" ? ` (${progressWords(task.last_update) ?? "running"})` : ""}`);
   const text = `Background tasks in this conversation, newest first:\n${lines.join("\n")}\nCall ${handles.names.status} with a taskId for one of them.`;
-  return { content: [{ type: "text", text }], structuredContent: { tasks: tasks.map(factsOf) } };
+  return { content: [{ type: "text", text }], structuredContent: { tasks: tasks.map((task) => factsOf(task)) } };
 }

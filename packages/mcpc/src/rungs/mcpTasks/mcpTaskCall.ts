@@ -9,7 +9,7 @@ import type { BackgroundCall, CallExtra } from "../rung.js";
 import type { McpTaskBoard } from "./mcpTaskBoard.js";
 import { McpTaskContext } from "./mcpTaskContext.js";
 import { grantTtl } from "./mcpTaskOptions.js";
-import { MODEL_IMMEDIATE_RESPONSE_META, messageOfUpdate } from "./mcpTaskView.js";
+import { MODEL_IMMEDIATE_RESPONSE_META, messageOfUpdate, questionText } from "./mcpTaskView.js";
 
 /** A send that fails on a closed transport changes nothing for the task: one shared handler. */
 function ignore(): void {}
@@ -99,7 +99,9 @@ export class McpTaskCall implements TaskStartSpec {
   }
 
   onStatus(status: "working" | "input_required"): void {
-    void this.#sendStatus(status, messageOfUpdate(this.#lastUpdate));
+    // A question asked without an elicitation (`task.ask`) is what the user reads meanwhile; it is answered with task_send.
+    const question = status === "input_required" ? this.session.runtime.inboxes?.get(this.owner, this.taskId)?.question : undefined;
+    void this.#sendStatus(status, question ? questionText(question.question, this.session.runtime.jobHandles?.names.send) : messageOfUpdate(this.#lastUpdate));
   }
 
   onHeartbeat(): void {

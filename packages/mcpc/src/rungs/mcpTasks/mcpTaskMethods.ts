@@ -9,7 +9,7 @@ import type { CallSession } from "../../call/callSession.js";
 import { invalidParams, toWireError } from "../../call/wireError.js";
 import { McpTaskBoard, attachBoard } from "./mcpTaskBoard.js";
 import type { ResolvedMcpTasksOptions } from "./mcpTaskOptions.js";
-import { resultOf, taskOf } from "./mcpTaskView.js";
+import { questionText, resultOf, taskOf } from "./mcpTaskView.js";
 
 /** The reason a task stopped with `tasks/cancel` carries. */
 export const CANCELLED_BY_CLIENT = "Cancelled by the client (tasks/cancel)";
@@ -28,7 +28,13 @@ export function registerMcpTaskMethods(session: CallSession, options: ResolvedMc
   attachBoard(session, board);
   const owner = session.owner;
 
-  server.setRequestHandler(GetTaskRequestSchema, async (request) => taskOf(await toWireError(registry.get(owner, request.params.taskId)), board.view));
+  server.setRequestHandler(GetTaskRequestSchema, async (request) => {
+    const task = taskOf(await toWireError(registry.get(owner, request.params.taskId)), board.view);
+    // A question asked without an elicitation (`task.ask`) is what the user reads while it waits.
+    const question = task.status === "input_required" ? runtime.inboxes?.get(owner, task.taskId)?.question : undefined;
+    if (question) task.statusMessage = questionText(question.question, runtime.jobHandles?.names.send);
+    return task;
+  });
 
   server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { taskId } = request.params;

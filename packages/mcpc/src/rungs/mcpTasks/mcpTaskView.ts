@@ -65,3 +65,8 @@ export function plainResultOf(snapshot: TaskSnapshot): CallToolResult {
   const end = snapshot.status === "completed" ? "complete" : snapshot.status === "cancelled" ? "cancelled" : "failed";
   return endResult(snapshot.tool_name, end, end === "complete" ? snapshot.result : (snapshot.error ?? "stopped"));
 }
+
+/** The status message of a task waiting for an answer to `question` (answered with the send tool, where there is one). */
+export function questionText(question: string, sendTool: string | undefined): string {
+  return sendTool === undefined ? question : `${question} (answer with ${sendTool})`;
+}
