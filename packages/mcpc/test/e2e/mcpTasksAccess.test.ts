@@ -2,8 +2,15 @@
  * MCP tasks: whose tasks a session sees (another session, another principal over
  * HTTP with authentication) and the default options, end to end over real processes.
  */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { describe, expect, it } from "vitest";
-import { OPTIONS, stdioTarget, httpTargetForBlock, open, createTask, taskResult, textOf, listAll } from "./mcpTaskPeer.js";
+import { z } from "zod";
+import { OPTIONS, stdioTarget, httpTargetForBlock, open, createTask, taskResult, textOf, listAll, pollTask } from "./mcpTaskPeer.js";
+
+/** `mcpc/tasks/get`: the MCPC view of the same engine record. */
+function mcpcGet(client: Client, taskId: string): Promise<{ task: { task_id: string; status: string; ttl_ms?: number } }> {
+  return client.request({ method: "mcpc/tasks/get", params: { task_id: taskId } }, z.object({ task: z.looseObject({ task_id: z.string(), status: z.string(), ttl_ms: z.number().optional() }) }));
+}
 
 describe("MCP tasks over Streamable HTTP: whose tasks a session sees", () => {
   const http = httpTargetForBlock();
@@ -38,6 +45,24 @@ describe("MCP tasks over Streamable HTTP with authentication", () => {
     expect((await listAll(aliceAgain.client)).tasks.map((t) => t.taskId)).toEqual([task.taskId]);
     await expect(bob.client.experimental.tasks.getTask(task.taskId)).rejects.toMatchObject({ code: -32602 });
     expect((await listAll(bob.client)).tasks).toEqual([]);
+    // One record, two views: mcpc/tasks/get sees the same id and status, to the same principal only.
+    expect((await mcpcGet(aliceAgain.client, task.taskId)).task).toMatchObject({ task_id: task.taskId, status: "completed", ttl_ms: task.ttl });
+    await expect(mcpcGet(bob.client, task.taskId)).rejects.toMatchObject({ code: -32602 });
+  });
+});
+
+describe("MCP tasks: expiry after the granted ttl", () => {
+  it("removes the record everywhere: tasks/get, mcpc/tasks/get and tasks/list no longer know it", async () => {
+    const { client } = await open(stdioTarget([...OPTIONS]));
+    const task = await createTask(client, "steps", { count: 1, ms: 0 }, { ttl: 300 });
+    expect(task.ttl).toBe(300);
+    await pollTask(client, task.taskId, (t) => t.status === "completed", "completed");
+    expect((await mcpcGet(client, task.taskId)).task.status).toBe("completed");
+    // Kept 300 ms from creation, and at least that long after its end.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await expect(client.experimental.tasks.getTask(task.taskId)).rejects.toMatchObject({ code: -32602 });
+    await expect(mcpcGet(client, task.taskId)).rejects.toMatchObject({ code: -32602 });
+    expect((await listAll(client)).tasks.map((t) => t.taskId)).not.toContain(task.taskId);
   });
 });
 
