@@ -3,9 +3,11 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import * as clack from "@clack/prompts";
 import { defineCommand, parseArgs, renderUsage, type ArgsDef } from "citty";
+import { findCheckout, packCheckout, readCheckout, type Checkout, type PackedTarballs } from "./checkout.js";
 import { defaultDirectory, validateProjectName } from "./names.js";
 import { PACKAGE_MANAGERS, scaffold, type PackageManager } from "./scaffold.js";
 import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, isTemplateName, readTemplates, type TemplateName } from "./templates.js";
+import type { VendoredPackages } from "./vendored.js";
 
 /** Exit codes of the command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -22,7 +24,14 @@ export interface ShellIo {
   stderr: (text: string) => void;
   /** Installs dependencies in `dir`; default: runs `<pm> install` there. */
   install?: (pm: PackageManager, dir: string) => Promise<void>;
+  /** The scaffolder's package folder, from which a checkout is detected; default: its own. */
+  scaffolderDir?: string;
+  /** Packs a checkout's mcpc and @mcpc/cli into `destination`; default: {@link packCheckout} (`pnpm pack`). */
+  pack?: (checkout: Checkout, destination: string) => Promise<PackedTarballs>;
 }
+
+/** The project folder that holds mcpc and @mcpc/cli when they come from a checkout. */
+const VENDOR_DIR = "vendor";
 
 const args = {
   name: { type: "positional", required: false, description: "The project's npm package name; also its folder (without the scope)" },
@@ -32,6 +41,8 @@ const args = {
   install: { type: "boolean", default: true, description: "Install dependencies after writing the files", negativeDescription: "Write the files only" },
   yes: { type: "boolean", alias: "y", description: "Ask nothing: take the defaults for everything not given" },
   force: { type: "boolean", description: "Write into a folder that is not empty (files of the same name are overwritten)" },
+  checkout: { type: "string", description: "Take mcpc and @mcpc/cli from this checkout of the mcpc repository, packed into the project's vendor/ (default: the checkout this command runs from, if any)" },
+  registry: { type: "boolean", description: "Take mcpc and @mcpc/cli from the npm registry, even when run from a checkout" },
   help: { type: "boolean", alias: "h", description: "Show this help" },
   version: { type: "boolean", alias: "v", description: "Show the version" },
 } as const satisfies ArgsDef;
@@ -191,7 +202,15 @@ async function create(rawArgs: string[], io: ShellIo): Promise<number> {
     throw new UsageError(`${dir} is not empty; choose another name or --dir, or pass --force to write into it anyway.`);
   }
 
-  const { files } = scaffold({ name, template, packageManager: pm }, await readTemplates());
+  const checkout = await chooseCheckout(parsed, io.cwd, io.scaffolderDir);
+  let vendored: VendoredPackages | undefined;
+  if (checkout) {
+    io.stderr(`Packing mcpc and @mcpc/cli from the checkout ${checkout.root} into ${join(dir, VENDOR_DIR)} (--registry would take them from npm instead)...\n`);
+    const packed = await (io.pack ?? packCheckout)(checkout, join(dir, VENDOR_DIR));
+    vendored = { mcpc: `${VENDOR_DIR}/${packed.mcpc}`, cli: `${VENDOR_DIR}/${packed.cli}` };
+  }
+
+  const { files } = scaffold({ name, template, packageManager: pm, vendored }, await readTemplates());
   for (const file of files) {
     const target = join(dir, file.path);
     await mkdir(dirname(target), { recursive: true });
@@ -217,6 +236,20 @@ async function create(rawArgs: string[], io: ShellIo): Promise<number> {
   if (ask) clack.outro(next);
   else io.stdout(next);
   return parsed.install && !installed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Where mcpc and @mcpc/cli come from: `--registry` says npm, `--checkout <path>` that
+ * checkout; neither: the checkout this scaffolder runs from if it does, else npm.
+ */
+async function chooseCheckout(parsed: { checkout?: string; registry?: boolean }, cwd: string, scaffolderDir: string | undefined): Promise<Checkout | undefined> {
+  if (parsed.registry && parsed.checkout !== undefined) throw new UsageError("--checkout and --registry exclude each other; give one of them.");
+  if (parsed.registry) return undefined;
+  if (parsed.checkout === undefined) return findCheckout(scaffolderDir);
+  const root = resolve(cwd, parsed.checkout);
+  const checkout = await readCheckout(root);
+  if (!checkout) throw new UsageError(`${root} is not a checkout of the mcpc repository (a pnpm workspace with packages/mcpc and packages/cli).`);
+  return checkout;
 }
 
 /** The real process's {@link ShellIo}. */

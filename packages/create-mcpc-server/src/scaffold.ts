@@ -1,5 +1,6 @@
 import { defaultDirectory, validateProjectName } from "./names.js";
 import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, isTemplateName, type TemplateFile, type TemplateName, type TemplateSource } from "./templates.js";
+import { vendorDependencies, type VendoredPackages } from "./vendored.js";
 import { CLI_VERSION, MCPC_VERSION, SDK_VERSION, ZOD_RANGE } from "./versions.js";
 
 /** The package managers a generated project's instructions are written for. */
@@ -18,6 +19,12 @@ export interface ScaffoldOptions {
   packageManager?: PackageManager;
   /** The `mcpc` version to depend on (as `^version`). Default: the version this scaffolder ships with. */
   mcpcVersion?: string;
+  /**
+   * Depend on these tarballs (inside the project, e.g. `vendor/`) instead of the registry's
+   * mcpc and @mcpc/cli; the README then says where they came from. The caller writes the
+   * tarballs: `scaffold()` only refers to them. Default: the registry.
+   */
+  vendored?: VendoredPackages;
 }
 
 /** The generated project: every file, paths relative to its root with `/`. */
@@ -36,8 +43,10 @@ export class ScaffoldError extends Error {
   }
 }
 
-/** Files of a template folder that configure the scaffolder and are not written out. */
+/** Files of a template folder that configure the scaffolder and are not written out: the README's tool list, and its note on vendored packages. */
 const TOOLS_FILE = "_tools.md";
+const VENDORED_FILE = "_vendored.md";
+const PARTIALS: ReadonlySet<string> = new Set([TOOLS_FILE, VENDORED_FILE]);
 /** npm drops `.gitignore` from published packages, so the template ships it as `_gitignore`. */
 const RENAMES: Readonly<Record<string, string>> = { _gitignore: ".gitignore" };
 
@@ -71,15 +80,25 @@ export function scaffold(options: ScaffoldOptions, source: TemplateSource): Scaf
     sdkVersion: SDK_VERSION,
     zodRange: ZOD_RANGE,
     run: pm === "npm" ? "npm run" : "pnpm",
+    add: pm === "npm" ? "npm install" : "pnpm add",
     tools,
+    vendored: "",
   };
+  const { vendored } = options;
+  if (vendored) {
+    const note = [...own, ...source.shared].find((file) => file.path === VENDORED_FILE);
+    if (note) values.vendored = `\n${fill(VENDORED_FILE, note.contents, { ...values, mcpcTarball: vendored.mcpc, cliTarball: vendored.cli })}`;
+  }
 
   const byPath = new Map<string, string>();
   for (const file of [...source.shared, ...own]) {
-    if (file.path === TOOLS_FILE) continue;
+    if (PARTIALS.has(file.path)) continue;
     byPath.set(RENAMES[file.path] ?? file.path, file.contents);
   }
-  const files = [...byPath].map(([path, contents]) => ({ path, contents: fill(path, contents, values) }));
+  const files = [...byPath].map(([path, contents]) => {
+    const filled = fill(path, contents, values);
+    return { path, contents: vendored && path === "package.json" ? vendorDependencies(filled, vendored) : filled };
+  });
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 

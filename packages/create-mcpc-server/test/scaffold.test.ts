@@ -74,6 +74,30 @@ describe("scaffold()", () => {
     expect(readme).toContain("`process_items` (background)");
   });
 
+  it("with vendored tarballs, depends on them by file: path, overrides @mcpc/cli's mcpc for npm and pnpm, and its README says where mcpc comes from", () => {
+    const vendored = { mcpc: "vendor/mcpc-0.1.0.tgz", cli: "vendor/mcpc-cli-0.1.0.tgz" };
+    const { files } = scaffold({ name: "x", template: "basic", packageManager: "pnpm", vendored }, source);
+    const pkg = JSON.parse(file(files, "package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides: object; pnpm: object; scripts: object };
+    expect(pkg.dependencies).toMatchObject({ mcpc: "file:vendor/mcpc-0.1.0.tgz", zod: "^4.1.0" });
+    expect(pkg.devDependencies).toMatchObject({ "@mcpc/cli": "file:vendor/mcpc-cli-0.1.0.tgz", vitest: expect.any(String) });
+    expect(pkg.overrides).toEqual({ mcpc: "$mcpc" });
+    expect(pkg.pnpm).toEqual({ overrides: { mcpc: "$mcpc" } });
+    expect(pkg.scripts).toMatchObject({ dev: "mcpc serve --watch src/server.ts" });
+    expect(file(files, "package.json")).toMatch(/^\{\n {2}"name": "x",\n[\s\S]*\n\}\n$/);
+    const readme = file(files, "README.md");
+    expect(readme).toContain("## Where mcpc comes from");
+    expect(readme).toContain("`vendor/mcpc-0.1.0.tgz`, `vendor/mcpc-cli-0.1.0.tgz`");
+    expect(readme).toContain("`pnpm add mcpc@latest && pnpm add -D @mcpc/cli@latest`");
+    expect(files.map((f) => f.path)).not.toContain("_vendored.md");
+  });
+
+  it("without vendored tarballs, writes package.json exactly as the template has it and no vendor note", () => {
+    const { files } = scaffold({ name: "x", template: "basic" }, source);
+    expect(file(files, "package.json")).not.toContain("overrides");
+    expect(file(files, "README.md")).not.toContain("Where mcpc comes from");
+    expect(file(files, "README.md")).toMatch(/stderr\)\.\n$/);
+  });
+
   it.each(["My Server", "", ".hidden", "http", "a".repeat(215), "héllo"])("refuses the name %j with INVALID_NAME", (name) => {
     expect(validateProjectName(name).valid).toBe(false);
     expect(() => scaffold({ name, template: "basic" }, source)).toThrow(expect.objectContaining({ code: "INVALID_NAME", message: expect.stringContaining("not a valid npm package name") }));
