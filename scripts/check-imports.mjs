@@ -10,6 +10,7 @@ const packages = [
   { dir: "packages/mcpc", rooms: true },
   { dir: "packages/cli", rooms: false },
   { dir: "packages/create-mcpc-server", rooms: false },
+  { dir: "packages/redis", rooms: false },
 ];
 let failed = false;
 for (const { dir, rooms } of packages) {
