@@ -4,7 +4,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["src/index.ts", "src/client/index.ts", "src/transports/http/index.ts", "src/helper/index.ts", "src/engine/index.ts"],
+  entryPoints: ["src/index.ts", "src/client/index.ts", "src/transports/http/index.ts", "src/helper/index.ts", "src/engine/index.ts", "src/dashboard/index.ts"],
   outdir: "dist",
   outbase: "src",
   bundle: true,

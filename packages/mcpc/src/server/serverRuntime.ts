@@ -37,4 +37,31 @@ export interface ServerRuntime extends SessionHost {
   readonly registry: TaskRegistry;
   /** The sessions open now (one per stdio connection or HTTP session). */
   readonly sessionCount: number;
+  /**
+   * Watches what happens in the runtime that the task engine does not record:
+   * server events as they are emitted, sessions opening and closing. For tools
+   * that look on (the dashboard, `mcpc/dashboard`); an observer runs inside
+   * `emit`, so it should only note the event. What it throws is logged and ignored.
+   * @returns a function that removes the observer
+   */
+  observe(observer: RuntimeObserver): () => void;
 }
+
+/** Something that happened in a runtime, as an observer sees it. `at`: when, in ms since the epoch. */
+export type RuntimeEvent =
+  | {
+      type: "server_event";
+      /** The event's name and payload, as emitted (not copied: do not change them). */
+      event: string;
+      payload: unknown;
+      /** The one session it was addressed to, or undefined for every session. */
+      sessionId: string | undefined;
+      /** How many sessions it reached (what `emit` returns). */
+      reached: number;
+      at: number;
+    }
+  | { type: "session_opened"; sessionId: string; at: number }
+  | { type: "session_closed"; sessionId: string; at: number };
+
+/** Receives a runtime's events (see {@link ServerRuntime.observe}). */
+export type RuntimeObserver = (event: RuntimeEvent) => void;

@@ -1,6 +1,7 @@
 import { McpcError } from "../../errors.js";
 import type { SessionClosePolicy } from "../../session/sessionOptions.js";
 import { loopbackHosts, loopbackOrigins, type Authenticate } from "./security.js";
+import { checkRoutes, type HttpRoute } from "./httpRoute.js";
 
 /**
  * How `serve({ transport: "http" })` serves. Every field has a safe default:
@@ -70,6 +71,12 @@ export interface HttpOptions {
   handleSignals?: boolean;
   /** Exit the process (code 0) once the server has shut down after a signal. Default true. */
   exitOnClose?: boolean;
+  /**
+   * Handlers served next to MCP under paths of their own (the task dashboard of
+   * `mcpc/dashboard`, say), behind the same `Host`/`Origin` checks and
+   * `authenticate` hook. Default: none.
+   */
+  routes?: readonly HttpRoute[];
 }
 
 /** The options with every default applied, once the port is known. */
@@ -88,6 +95,7 @@ export interface ResolvedHttpOptions {
   keepAliveMs: number;
   retryIntervalMs: number | undefined;
   legacySse: boolean;
+  routes: readonly HttpRoute[];
 }
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]", ""]);
@@ -121,6 +129,10 @@ export function checkHttpOptions(options: HttpOptions): void {
       throw new McpcError("INVALID_ARGUMENT", `HTTP option "${name}" must be a positive number; got ${String(value)}.`);
     }
   }
+  if (options.routes !== undefined) {
+    if (!Array.isArray(options.routes)) throw new McpcError("INVALID_ARGUMENT", "HTTP option \"routes\" must be an array of routes ({ path, handle }).");
+    checkRoutes(options.routes);
+  }
   if (options.sessionClose !== undefined && options.sessionClose !== "stop" && options.sessionClose !== "finish") {
     throw new McpcError("INVALID_ARGUMENT", `HTTP option "sessionClose" must be "stop" or "finish"; got ${String(options.sessionClose)}.`);
   }
@@ -145,5 +157,6 @@ export function resolveHttpOptions(options: HttpOptions, port: number): Resolved
     keepAliveMs: options.keepAliveMs ?? 15_000,
     retryIntervalMs: options.retryIntervalMs,
     legacySse: options.legacySse ?? true,
+    routes: options.routes ?? [],
   };
 }

@@ -7,6 +7,7 @@ import { checkHttpOptions, resolveHttpOptions, type HttpOptions } from "./httpOp
 import { openLegacySse, postLegacyMessage, LEGACY_MESSAGES_PATH } from "./legacySse.js";
 import { HTTP_ERROR_CODES, RequestGuard, refuse } from "./security.js";
 import { handleStreamableHttp } from "./streamableHttp.js";
+import { routeFor } from "./httpRoute.js";
 
 /** Where Streamable HTTP is served. */
 export const STREAMABLE_HTTP_PATH = "/mcp";
@@ -117,6 +118,8 @@ async function routeRequest(context: HttpContext, guard: RequestGuard, request: 
   if (url.pathname === STREAMABLE_HTTP_PATH) return handleStreamableHttp(context, request, response, principal);
   if (context.options.legacySse && url.pathname === LEGACY_SSE_PATH) return openLegacySse(context, request, response, principal);
   if (context.options.legacySse && url.pathname === LEGACY_MESSAGES_PATH) return postLegacyMessage(context, request, response, url, principal);
+  const route = routeFor(context.options.routes, url.pathname);
+  if (route) return route.handle(request, response, principal);
   const where = context.options.legacySse ? `${STREAMABLE_HTTP_PATH} (Streamable HTTP) and ${LEGACY_SSE_PATH} (legacy SSE)` : STREAMABLE_HTTP_PATH;
   return refuse(response, { status: 404, code: HTTP_ERROR_CODES.refused, message: `Not Found: this server serves MCP at ${where}.` });
 }

@@ -8,6 +8,7 @@
 export { serveHttp, STREAMABLE_HTTP_PATH, LEGACY_SSE_PATH } from "./httpServer.js";
 export type { HttpServing } from "./httpServer.js";
 export type { HttpOptions } from "./httpOptions.js";
+export type { HttpRoute } from "./httpRoute.js";
 export { SessionEventStore, GET_STREAM_ID } from "./eventStore.js";
 export type { SessionEventStoreOptions } from "./eventStore.js";
 export { HTTP_ERROR_CODES } from "./security.js";
