@@ -1,4 +1,4 @@
-import { ErrorReply, MultiErrorReply, createClient } from "@redis/client";
+import { ErrorReply, MultiErrorReply, ReconnectStrategyError, createClient } from "@redis/client";
 import type { Logger } from "mcpc";
 import { RedisStoreError, messageOf } from "./errors.js";
 import { displayUrl, type ResolvedRedisStoreOptions } from "./options.js";
@@ -6,6 +6,15 @@ import type { Script } from "./scripts.js";
 
 /** A reply of `MULTI … EXEC`: each command's reply, or the error Redis answered it with. */
 export type TransactionReply = (unknown | Error)[];
+
+/** A connection in subscriber mode (see {@link RedisConnection.subscriber}). */
+export interface RedisSubscriber {
+  /** Listens on a channel (one listener per channel); resolves once Redis confirmed the subscription. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  /** Closes the connection (idempotent). */
+  close(): Promise<void>;
+}
 
 /** Longest pause between two reconnection attempts once Redis has been reached. */
 const MAX_BACKOFF_MS = 2_000;
@@ -55,7 +64,9 @@ export class RedisConnection {
     this.#ready = this.#client.connect().then(
       () => this.loadScripts(),
       (error: unknown) => {
-        throw error instanceof RedisStoreError ? error : this.#unreachable(error);
+        // The client wraps what the reconnect strategy returned (our REDIS_UNREACHABLE) in an error of its own.
+        const original = error instanceof ReconnectStrategyError ? (error.originalError as unknown) : error;
+        throw original instanceof RedisStoreError ? original : this.#unreachable(original);
       },
     );
     // Owned here, rethrown to every caller of ready(): a server that never asks must not see an unhandled rejection.
@@ -120,6 +131,42 @@ export class RedisConnection {
       }
       throw error;
     }
+  }
+
+  /**
+   * A second connection, for pub/sub: a subscribed connection takes no other
+   * command. It reconnects like this one (the client restores its subscriptions);
+   * `onReconnect` is told each time it is back, since messages published meanwhile
+   * are lost. Its outages are reported by this connection, once.
+   */
+  async subscriber(onReconnect: () => void): Promise<RedisSubscriber> {
+    await this.#ready;
+    const client = this.#client.duplicate();
+    client.on("error", () => undefined);
+    let connected = false;
+    client.on("ready", () => {
+      if (connected) onReconnect();
+    });
+    try {
+      await this.#timed(client.connect(), "the handshake of a second connection (pub/sub)");
+    } catch (error) {
+      // It would go on trying in the background.
+      client.destroy();
+      throw error;
+    }
+    connected = true;
+    return {
+      subscribe: (channel, listener) => this.#timed(client.subscribe(channel, (message: string) => listener(message)), "SUBSCRIBE"),
+      unsubscribe: (channel) => this.#timed(client.unsubscribe(channel), "UNSUBSCRIBE"),
+      close: async () => {
+        if (!client.isOpen) return;
+        try {
+          await this.#timed(client.close(), "QUIT");
+        } catch {
+          if (client.isOpen) client.destroy();
+        }
+      },
+    };
   }
 
   /**

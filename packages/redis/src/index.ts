@@ -18,6 +18,8 @@
 // The store
 export { redisStore, RedisTaskStore } from "./redisStore.js";
 export type { RedisStoreOptions } from "./options.js";
+// How replicas reach each other's tasks (the store's `control`, used by the engine)
+export type { RedisControlChannel } from "./controlChannel.js";
 
 // Its errors
 export { RedisStoreError } from "./errors.js";

@@ -14,6 +14,8 @@ export interface TaskKeys {
   readonly owner: string;
   /** The task's member in the expiry index: `<ownerId>:<taskId>`. */
   readonly member: string;
+  /** The pub/sub channel told when the task ends (its status is the message): what replicas waiting for its end listen on. */
+  readonly ended: string;
 }
 
 /**
@@ -24,6 +26,10 @@ export interface TaskKeys {
  * - `<prefix>expiries` every finished task by the time it may go (what `sweep` reads),
  * - `<prefix>replicas` the replicas that run or ran tasks, `<prefix>lease:<replicaId>` each one's
  *   lease (it expires unless renewed), `<prefix>running:<replicaId>` the tasks it runs (expiry members).
+ *
+ * And two kinds of pub/sub channel: `<prefix>control:<replicaId>`, where a
+ * replica hears requests about the tasks it runs and answers to its own
+ * requests, and `<prefix>ended:<ownerId>:<taskId>`, told when that task ends.
  *
  * Owners appear only as a hash: an owner may be an authenticated principal
  * (a token, even), and key names show up in `SCAN`, `MONITOR` and slow logs.
@@ -46,6 +52,11 @@ export class KeySpace {
   /** A replica's lease. */
   lease(replicaId: string): string {
     return `${this.#prefix}lease:${replicaId}`;
+  }
+
+  /** The pub/sub channel of a replica's requests and answers. */
+  control(replicaId: string): string {
+    return `${this.#prefix}control:${replicaId}`;
   }
 
   /** The tasks a replica runs (expiry members). */
@@ -91,6 +102,7 @@ export class KeySpace {
       events: `${p}events:${ownerId}:${taskId}`,
       owner: `${p}owner:${ownerId}`,
       member: `${ownerId}:${taskId}`,
+      ended: `${p}ended:${ownerId}:${taskId}`,
     };
   }
 }

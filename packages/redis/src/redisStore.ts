@@ -7,6 +7,7 @@ import { decodeEvent, decodeRecord, encodeRecord, isTerminal } from "./recordCod
 import { APPEND_TERMINAL, BATCH_SCRIPTS, CREATE_TASK, SAVE_RECORD, SWEEP_TASK, type Script } from "./scripts.js";
 import { ReplicaLease } from "./replicaLease.js";
 import { WriteBuffer, type WriteBatch } from "./writeBuffer.js";
+import { RedisControlChannel } from "./controlChannel.js";
 
 /** Expired tasks removed per round trip of a sweep. */
 const SWEEP_BATCH = 500;
@@ -42,6 +43,11 @@ export class RedisTaskStore implements TaskStore {
   readonly #leased: Promise<void>;
   /** This replica's running set: terminal records leave it. */
   readonly #running: string;
+  /**
+   * How a stop, task input or a wait for the end of a task that another replica
+   * runs reaches that replica (pub/sub on a second connection). The engine uses it.
+   */
+  readonly control: RedisControlChannel;
   #lastRefusalReport = 0;
   #closing: Promise<void> | undefined;
 
@@ -53,7 +59,12 @@ export class RedisTaskStore implements TaskStore {
     const { flushIntervalMs: intervalMs, maxPendingEvents: maxEvents, maxPendingChars: maxChars } = this.#options;
     this.#buffer = new WriteBuffer({ intervalMs, maxEvents, maxChars }, (batch) => this.#write(batch));
     this.#lease = new ReplicaLease(this.#connection, this.#keys, this.#options);
-    this.#leased = this.#connection.ready().then(() => this.#lease.start());
+    this.control = new RedisControlChannel(this.#connection, this.#keys, this.#lease, this.#options);
+    // Listening before serving: a replica that runs tasks must hear the requests about them.
+    this.#leased = this.#connection
+      .ready()
+      .then(() => this.#lease.start())
+      .then(() => this.control.start());
     // Owned here: ready() reports an unreachable Redis to whoever asks.
     this.#leased.catch(() => undefined);
   }
@@ -69,8 +80,9 @@ export class RedisTaskStore implements TaskStore {
   }
 
   /**
-   * Resolves once Redis is reached; rejects with `REDIS_UNREACHABLE`, naming the
-   * URL, when it was not within `connectTimeoutMs`. Await it before serving.
+   * Resolves once Redis is reached, this replica's lease is taken and its control
+   * channel listens; rejects with `REDIS_UNREACHABLE`, naming the URL, when Redis
+   * was not reached within `connectTimeoutMs`. `serve()` awaits it before it listens.
    */
   ready(): Promise<void> {
     return this.#leased;
@@ -85,11 +97,16 @@ export class RedisTaskStore implements TaskStore {
       [keys.record, keys.owner, keys.events, this.#keys.expiries, this.#running, this.#keys.replicas],
       [encodeRecord(record), String(record.created_at), keys.taskId, keys.member, this.#options.replicaId],
     );
-    return created === 1;
+    if (created !== 1) return false;
+    this.control.runs(keys.member, record.owner);
+    return true;
   }
 
   save(record: TaskRecord): void | Promise<void> {
-    return this.#buffer.record(this.#keys.of(record), record, isTerminal(record.status));
+    const keys = this.#keys.of(record);
+    const terminal = isTerminal(record.status);
+    if (terminal) this.control.ran(keys.member);
+    return this.#buffer.record(keys, record, terminal);
   }
 
   append(record: TaskRecord, event: TaskEvent): void | Promise<void> {
@@ -126,11 +143,15 @@ export class RedisTaskStore implements TaskStore {
   async delete(owner: string, taskId: string): Promise<boolean> {
     const keys = this.#keys.task(owner, taskId);
     this.#buffer.forget(keys);
+    this.control.ran(keys.member);
     const [deleted] = await this.#connection.transaction([
       ["DEL", keys.record],
       ["DEL", keys.events],
       ["ZREM", keys.owner, taskId],
       ["ZREM", this.#keys.expiries, keys.member],
+      ["SREM", this.#running, keys.member],
+      // Whoever waits for its end: it is gone.
+      ["PUBLISH", keys.ended, "deleted"],
     ]);
     return deleted === 1;
   }
@@ -224,6 +245,8 @@ export class RedisTaskStore implements TaskStore {
     } catch (error) {
       this.#options.logger("error", messageOf(error));
     } finally {
+      // Also when ready() failed half-way: the second connection may be open.
+      await this.control.stop().catch(() => undefined);
       this.#buffer.close();
       await this.#connection.close();
     }
@@ -257,6 +280,8 @@ export class RedisTaskStore implements TaskStore {
         ["ZADD", this.#keys.expiries, at, keys.member],
         ["PEXPIREAT", keys.events, at],
         ["SREM", this.#running, keys.member],
+        // After the record: a replica waiting for the end reads it next.
+        ["PUBLISH", keys.ended, record.status],
       );
     }
     let replies: unknown[];

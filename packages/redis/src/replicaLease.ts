@@ -90,6 +90,21 @@ export class ReplicaLease {
     return failed;
   }
 
+  /**
+   * True once this replica may judge the others' leases: it has held its own
+   * for a whole lease without a gap (since it started, reconnected or stalled;
+   * see {@link #tick}). Before that, a lease that looks lapsed may have lapsed
+   * for the same outage this replica just came through.
+   */
+  mayJudge(now = Date.now()): boolean {
+    return now >= this.#judgeAfter && now - this.#connection.readySince >= this.#options.leaseMs;
+  }
+
+  /** True while the replica's lease is held (it renews it). */
+  async holds(replicaId: string): Promise<boolean> {
+    return (await this.#connection.send(["EXISTS", this.#keys.lease(replicaId)])) === 1;
+  }
+
   async #tick(): Promise<void> {
     // A tick that outlasts the interval (Redis slow) is not doubled.
     if (this.#ticking) return;
@@ -102,8 +117,7 @@ export class ReplicaLease {
       // this process) stalled, and the other replicas' leases may have run out for the same reason: they
       // get one whole lease to renew before anybody is judged. Likewise after a reconnection.
       if (this.#renewedAt - previous > leaseMs / 2) this.#judgeAfter = this.#renewedAt + leaseMs;
-      const now = Date.now();
-      if (now >= this.#judgeAfter && now - this.#connection.readySince >= leaseMs) await this.checkOthers();
+      if (this.mayJudge()) await this.checkOthers();
     } catch {
       // Redis away: the connection reports it once; the next tick tries again.
     } finally {
@@ -146,6 +160,7 @@ export class ReplicaLease {
         JSON.stringify(next.error),
         member,
         String(this.#options.maxEventsPerTask),
+        keys.ended,
       ]);
       if (changed === 1) failed++;
     }

@@ -72,7 +72,8 @@ return 1
  * read (compare and set): of several replicas that notice at once, one does it.
  *
  * KEYS: record, event log, expiry index, the lapsed replica's running set.
- * ARGV: record JSON as read, failed record JSON, expiry, entry id, payload JSON, expiry member, MAXLEN.
+ * ARGV: record JSON as read, failed record JSON, expiry, entry id, payload JSON, expiry member, MAXLEN,
+ * the task's end channel (told, for replicas that wait for its end).
  * Returns 1 when this call failed the task.
  */
 export const FAIL_TASK = script(`
@@ -82,6 +83,7 @@ redis.pcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], ARGV[4], 'e', 'failed', 'p'
 redis.call('PEXPIREAT', KEYS[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[6])
 redis.call('SREM', KEYS[4], ARGV[6])
+redis.call('PUBLISH', ARGV[8], 'failed')
 return 1
 `);
 

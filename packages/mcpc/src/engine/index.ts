@@ -35,6 +35,10 @@ export type { StopListener, StopSource } from "../tasks/taskControl.js";
 export { MemoryTaskStore } from "../tasks/memoryTaskStore.js";
 export type { TaskStore, TaskRecord, MaybePromise } from "../tasks/taskStore.js";
 
+// How replicas that share a store reach each other's tasks
+export type { TaskControlChannel, RemoteRequest, RemoteRequestKind, RemoteAnswers, RemoteHandler } from "../tasks/controlChannel.js";
+export type { RemoteActions } from "../tasks/remoteTasks.js";
+
 // The protocol types the engine's records and events are written in
 export type { TaskSnapshot, TaskStatus, TaskEventName } from "../protocol/message.js";
 export { McpcError } from "../errors.js";

@@ -16,6 +16,8 @@ import { STOPPED_REASON, endRecord, expired } from "./retention.js";
 import { pageOf, type TaskPage, type TaskPageRequest } from "./taskPage.js";
 import type { TaskEngineStats, TaskEvent, TaskStartSpec } from "./taskSpec.js";
 import { joinWrites, logEvent, readEvents } from "./eventLog.js";
+import { markWaiting } from "./waitingStatus.js";
+import { answerRemote, stopElsewhere, whenEndedElsewhere, type RemoteActions } from "./remoteTasks.js";
 
 export type { TaskEngineOptions } from "./engineOptions.js";
 export type { TaskEvent, TaskRunControls, TaskStartSpec, TaskEngineStats } from "./taskSpec.js";
@@ -49,6 +51,8 @@ export class TaskRegistry {
   #closing = false;
   /** Where the engine reports what an operator should know (zombie tasks). Default: nowhere; the runtime sets its logger. */
   onWarning: ((message: string) => void) | undefined;
+  /** What requests from other replicas (through `store.control`) do here; whoever keeps the tasks' inboxes sets `sendHere`. */
+  readonly remote: RemoteActions = { stopHere: (owner, taskId, reason) => this.#stopHere(owner, taskId, reason), sendHere: undefined };
 
   constructor(options: TaskEngineOptions = {}) {
     const { store, ...rest } = options;
@@ -59,9 +63,9 @@ export class TaskRegistry {
     this.#finishedRecords = new FinishedRecords(this.#options.maxFinishedPerOwner, this.#options.maxFinishedBytesPerOwner, (owner, taskId) =>
       void Promise.resolve(this.store.delete(owner, taskId)).catch(() => undefined),
     );
-    const sweepEvery = Math.min(this.#options.ttlMs, 60_000);
-    this.#sweepTimer = setInterval(() => void this.#sweep(), sweepEvery);
+    this.#sweepTimer = setInterval(() => void this.#sweep(), Math.min(this.#options.ttlMs, 60_000));
     this.#sweepTimer.unref();
+    this.store.control?.listen((owner, taskId, request) => answerRemote(this.remote, owner, taskId, request));
   }
 
   /** Tasks not yet terminal, across all sessions. */
@@ -104,9 +108,7 @@ export class TaskRegistry {
    * @throws McpcError `DUPLICATE_TASK`, `TASK_LIMIT`, `SHUTTING_DOWN`, `INVALID_ARGUMENT`
    */
   async start(spec: TaskStartSpec): Promise<TaskSnapshot> {
-    if (this.#closing) {
-      throw shuttingDown(spec.toolName);
-    }
+    if (this.#closing) throw shuttingDown(spec.toolName);
     const taskId = spec.taskId ?? newId();
     if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
       throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
@@ -115,9 +117,7 @@ export class TaskRegistry {
     const now = Date.now();
     const record = newRecord(spec, taskId, now);
     const created = await this.store.create(record);
-    if (!created) {
-      throw duplicateTask(taskId);
-    }
+    if (!created) throw duplicateTask(taskId);
     // The checks above ran before an await: a shutdown, or other starts of this
     // session, may have come in meanwhile (and an idle queue may have been
     // dropped). From here to admission nothing awaits.
@@ -156,27 +156,22 @@ export class TaskRegistry {
    */
   setWaitingForInput(owner: string, taskId: string, waiting: boolean): void {
     const live = this.#live.get(owner)?.get(taskId);
-    if (!live || live.finished) return;
-    const record = live.record;
-    const status = waiting ? "input_required" : "working";
-    if (record.status === status) return;
-    record.status = status;
-    record.updated_at = Date.now();
-    void Promise.resolve(this.store.save(record)).catch(() => undefined);
-    try {
-      live.spec.onStatus?.(status);
-    } catch (error) {
-      this.onWarning?.(`reporting status ${status} of task "${taskId}" failed: ${errorMessage(error)}`);
-    }
+    if (live && !live.finished) markWaiting(live, waiting, this.store, this.onWarning);
+  }
+
+  /** True while the owner's task is live (queued or running) in this process, not on another replica. */
+  runsHere(owner: string, taskId: string): boolean {
+    return this.#live.get(owner)?.has(taskId) ?? false;
   }
 
   /**
-   * Resolves once the owner's task has ended (at once when it has, or is not
-   * live); rejects with `signal`'s reason when the signal aborts first.
+   * Resolves once the owner's task has ended (at once when it has, or is
+   * unknown), wherever it runs; rejects with `signal`'s reason when the signal aborts first.
    */
   whenEnded(owner: string, taskId: string, signal?: AbortSignal): Promise<void> {
     const live = this.#live.get(owner)?.get(taskId);
-    if (!live || live.finished) return Promise.resolve();
+    if (!live) return whenEndedElsewhere(this.store, owner, taskId, signal);
+    if (live.finished) return Promise.resolve();
     const done = (live.done ??= deferred<void>()).promise;
     return signal ? untilAborted(done, signal) : done;
   }
@@ -209,9 +204,16 @@ export class TaskRegistry {
    * Stops a task: aborts its signal, waits up to the grace period for its
    * `finally` blocks, then it ends `cancelled`. Resolves once it has ended.
    * Stopping a finished task changes nothing and answers `stopped: false`.
-   * @throws McpcError `UNKNOWN_TASK`
+   * @throws McpcError `UNKNOWN_TASK`; `REPLICA_UNREACHABLE` when another replica runs it and did not answer
    */
-  async stop(owner: string, taskId: string, reason = STOPPED_REASON): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+  stop(owner: string, taskId: string, reason = STOPPED_REASON): Promise<{ task: TaskSnapshot; stopped: boolean }> {
+    // Not live here: on a store shared by replicas, the replica that runs it stops it.
+    if (!this.runsHere(owner, taskId)) return stopElsewhere(this.store, owner, taskId, reason, this.#options.stopGraceMs, () => this.get(owner, taskId));
+    return this.#stopHere(owner, taskId, reason);
+  }
+
+  /** Stops the task if it is live in this process; never forwarded (what another replica's forwarded stop runs). */
+  async #stopHere(owner: string, taskId: string, reason: string): Promise<{ task: TaskSnapshot; stopped: boolean }> {
     const live = this.#live.get(owner)?.get(taskId);
     if (!live) return { task: await this.get(owner, taskId), stopped: false };
     await this.#stopLive(live, reason, this.#options.stopGraceMs);
@@ -353,14 +355,13 @@ export class TaskRegistry {
       if (owned.size === 0) this.#live.delete(owner);
     }
     if (this.#liveCount === 0) this.#heartbeat.stop();
-    const bytes = end.bytes;
     if (this.#gone.has(owner)) {
       // Nobody can read it: the terminal event went to whoever still listens, the record goes.
       if (!this.#live.has(owner)) this.#gone.delete(owner);
       void Promise.resolve(this.store.delete(owner, record.task_id)).catch(() => undefined);
     } else {
       void Promise.resolve(this.store.save(record)).catch(() => undefined);
-      this.#finishedRecords.add(owner, record.task_id, bytes, end.expiresAt);
+      this.#finishedRecords.add(owner, record.task_id, end.bytes, end.expiresAt);
     }
     live.done?.resolve();
   }
@@ -387,8 +388,7 @@ export class TaskRegistry {
     for (const owned of this.#live.values()) yield* owned.values();
   }
 
-  async #sweep(): Promise<void> {
-    const now = Date.now();
+  async #sweep(now = Date.now()): Promise<void> {
     this.#finishedRecords.expire(now);
     try {
       await this.store.sweep(now);

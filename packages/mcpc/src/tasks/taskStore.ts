@@ -1,5 +1,6 @@
 import type { TaskSnapshot } from "../protocol/message.js";
 import type { TaskEvent, TaskStartSpec } from "./taskSpec.js";
+import type { TaskControlChannel } from "./controlChannel.js";
 
 /**
  * A task as the store keeps it: the wire snapshot plus its owner and expiry.
@@ -64,6 +65,18 @@ export interface TaskStore {
    * start rather than at the first task; the engine itself does not call it.
    */
   ready?(): Promise<void>;
+  /**
+   * Releases what the store holds (connections, leases) once the server that
+   * used it has shut down. `serve()` calls it after the server's sessions have
+   * closed; the engine itself does not.
+   */
+  close?(): Promise<void>;
+  /**
+   * How requests about a task that another replica runs reach it (stop, task
+   * input, waiting for its end). The engine uses it only for tasks not live in
+   * its own process, and installs its handler of other replicas' requests when made.
+   */
+  readonly control?: TaskControlChannel;
 }
 
 /** The wire snapshot of a record: a shallow copy without the store's own fields. */
