@@ -2,7 +2,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { McpcClient, type McpcTaskMessage, type TaskHandle } from "mcpc/client";
+import { McpcClient, type McpcTaskMessage, type TaskHandle, type TaskHandleEvent } from "mcpc/client";
 /** Milliseconds since start, padded (the demo's clock). */
 declare function at(): string;
 declare const serverPath: string;

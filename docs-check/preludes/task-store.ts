@@ -1,2 +1,2 @@
 // prelude "task-store": the types the TaskStore interface is written in.
-import type { MaybePromise, TaskEvent, TaskRecord } from "mcpc/engine";
+import type { MaybePromise, TaskControlChannel, TaskEvent, TaskRecord } from "mcpc/engine";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { McpcClient, type McpcMessage } from "mcpc/client";
+import { McpcClient, type McpcListenerMessage } from "mcpc/client";
 import { afterEach, describe, expect, it } from "vitest";
 
 const server = fileURLToPath(new URL("../dist/server.js", import.meta.url));
@@ -17,7 +17,7 @@ const transport = () => new StdioClientTransport({ command: process.execPath, ar
 describe("the plain SDK server with attach()", () => {
   it("gives our client a native background task: created first, the steps in order, the server event, complete", async () => {
     const client = new McpcClient(new Client({ name: "example", version: "1.0.0" }));
-    const heard: McpcMessage[] = [];
+    const heard: McpcListenerMessage[] = [];
     client.on((m) => heard.push(m));
     await client.connect(transport());
     cleanups.push(() => client.close());

@@ -8,11 +8,13 @@
  *                                          prints its URL to stderr (--port 0 picks a free port)
  *   --handle-after <ms|off>                a plain client's process_data call still running after this
  *                                          is answered with a job handle (default 45000; off: it waits)
+ *   --redis <url> [--token <secret>]       several replicas on one Redis (see src/replicas.ts)
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { McpcServer, Tool, type TaskContext } from "mcpc";
 import { z } from "zod";
+import { REPLICA_FLAGS, replicaTasks, tokenOptions } from "./replicas.js";
 
 const stepMs = Number(process.env.PROCESS_DATA_STEP_MS ?? 1000);
 
@@ -23,14 +25,19 @@ export class DataTools extends McpcServer {
     background: true,
   })
   async *processData({ url }: { url: string }, task: TaskContext) {
-    yield `Processing ${url}...`;
-    for (let step = 1; step <= 5; step++) {
-      await task.sleep(stepMs);
-      yield { progress: step, total: 5, message: `step ${step}/5` };
+    try {
+      yield `Processing ${url}...`;
+      for (let step = 1; step <= 5; step++) {
+        await task.sleep(stepMs);
+        yield { progress: step, total: 5, message: `step ${step}/5` };
+      }
+      const dataId = randomUUID();
+      task.emit("notification", { message: `Data from ${url} is ready`, dataId });
+      return { dataId, summary: "Processed data. No issues." };
+    } finally {
+      // Runs however the task ends; when it was stopped, this is where a real tool releases what it holds.
+      if (task.signal.aborted) console.error(`process-data: task ${task.taskId} stopped; cleaned up after ${url}`);
     }
-    const dataId = randomUUID();
-    task.emit("notification", { message: `Data from ${url} is ready`, dataId });
-    return { dataId, summary: "Processed data. No issues." };
   }
 
   @Tool({ description: "Add two numbers", input: z.object({ a: z.number(), b: z.number() }) })
@@ -40,16 +47,21 @@ export class DataTools extends McpcServer {
 }
 
 const { values: flags } = parseArgs({
-  options: { http: { type: "boolean", default: false }, port: { type: "string", default: "3000" }, "handle-after": { type: "string" } },
+  options: { http: { type: "boolean", default: false }, port: { type: "string", default: "3000" }, "handle-after": { type: "string" }, ...REPLICA_FLAGS },
 });
-const server = new DataTools({ name: "process-data", version: "1.0.0", jobHandles: handleOption(flags["handle-after"]) });
+if (flags.token !== undefined && !flags.http) {
+  console.error("--token goes with --http: it authenticates HTTP requests.");
+  process.exit(2);
+}
+const tasks = await replicaTasks(flags);
+const server = new DataTools({ name: "process-data", version: "1.0.0", jobHandles: handleOption(flags["handle-after"]), ...(tasks && { tasks }) });
 if (flags.http) {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`--port needs a port number (0 picks a free one); got "${flags.port}".`);
     process.exit(2);
   }
-  const { url, sseUrl } = await server.serve({ transport: "http", port });
+  const { url, sseUrl } = await server.serve({ transport: "http", port, ...tokenOptions(flags.token) });
   // stdout stays quiet; the URL goes to stderr, where a launcher reads it.
   console.error(`process-data serving Streamable HTTP on ${url} (legacy SSE on ${sseUrl ?? "-"})`);
 } else {

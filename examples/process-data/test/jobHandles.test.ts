@@ -19,7 +19,7 @@ const server = fileURLToPath(new URL("../dist/server.js", import.meta.url));
 const url = "https://example.com/handles.csv";
 /** Five steps of one second: the tool runs about 5 s. */
 const SLOW = { PROCESS_DATA_STEP_MS: "1000" };
-const HANDLE_TOOLS = ["task_result", "task_status", "task_stop"];
+const HANDLE_TOOLS = ["task_result", "task_send", "task_status", "task_stop"];
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -239,11 +239,12 @@ describe.each(Object.keys(launchers))("job handles for a capped host over %s", (
     expect(recorded.events.at(-1)).toEqual({ event: "notification", payload: { message: `Data from ${url} is ready`, dataId }, at: expect.any(String) });
   });
 
-  it("MCPC sessions and MCP-task clients do not see the handle tools in tools/list; a plain client does", async () => {
+  it("MCPC sessions do not see the handle tools in tools/list, MCP-task clients see only task_send; a plain client sees them all", async () => {
     const launched = await launch([], { PROCESS_DATA_STEP_MS: "10" });
     expect(await toolNames((await connect(launched)).client)).toEqual(["add", "process_data", ...HANDLE_TOOLS]);
     expect(await toolNames((await connect(launched, { experimental: { mcpc: { version: "1.0" } } })).client)).toEqual(["add", "process_data"]);
-    expect(await toolNames((await connect(launched, { tasks: {} })).client)).toEqual(["add", "process_data"]);
+    // Their rung has no other way to send a task a message.
+    expect(await toolNames((await connect(launched, { tasks: {} })).client)).toEqual(["add", "process_data", "task_send"]);
 
     const mcpc = new McpcClient(new Client({ name: "mcpc-host", version: "1.0.0" }));
     const transport = launched.transport();

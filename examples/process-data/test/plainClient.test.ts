@@ -24,7 +24,7 @@ describe("the example server, to a plain SDK client over stdio", () => {
     const plain = await connectPlain();
     const { tools } = await plain.listTools();
     // And the job-handle tools a plain client may need (docs/hosts.md).
-    expect(tools.map((t) => t.name).sort()).toEqual(["add", "process_data", "task_result", "task_status", "task_stop"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["add", "process_data", "task_result", "task_send", "task_status", "task_stop"]);
     const processData = tools.find((t) => t.name === "process_data");
     expect(Object.keys(processData?.inputSchema.properties ?? {})).toEqual(["url"]);
     expect(processData?.inputSchema.required).toEqual(["url"]);

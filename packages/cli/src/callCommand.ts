@@ -2,19 +2,26 @@ import { defineCommand } from "citty";
 import type { McpcClient, McpcTaskMessage, TaskHandle } from "mcpc/client";
 import { connectClient } from "./connect.js";
 import { Interrupted, UsageError } from "./runCli.js";
+import { describeQuestion, readTaskInput } from "./taskInput.js";
 import { createTaskView } from "./taskView.js";
 
 /** `mcpc call <server> <tool>`: starts a tool, shows its events live, prints the result. */
 export const callCommand = defineCommand({
   meta: {
     name: "call",
-    description: "Call a tool: live task events (MCPC tasks, MCP tasks or progress) with a progress bar, then the final result; Ctrl-C stops the task on the server",
+    description:
+      "Call a tool: live task events (MCPC tasks, MCP tasks or progress) with a progress bar, then the final result; Ctrl-C stops the task on the server. " +
+      "From a terminal (or with --interactive), a question the task asks is shown and the line you type answers it; a line typed while it runs is sent to it",
   },
   args: {
     server: { type: "positional", description: "A command that starts a stdio server (quoted), or an http(s):// URL", required: true },
     tool: { type: "positional", description: "The tool's name", required: true },
     arg: { type: "string", description: "An argument as key=value (repeatable); the value is JSON when it parses, else a string", valueHint: "key=value" },
     json: { type: "string", description: "All arguments as one JSON object (--arg entries are merged over it)", valueHint: "{...}" },
+    interactive: {
+      type: "boolean",
+      description: "Read stdin while the task runs: each line answers its question or is sent to it (JSON when it parses, else text). Default: on when stdin is a terminal",
+    },
   },
   async run({ args, rawArgs }) {
     const toolArgs = parseToolArguments(typeof args.json === "string" ? args.json : undefined, collectFlag(rawArgs, "arg"));
@@ -23,9 +30,13 @@ export const callCommand = defineCommand({
     const abort = new AbortController();
     let interrupted = false;
     let onSigint: (() => void) | undefined;
+    let stopInput: (() => void) | undefined;
     try {
       const handle = await client.callTool(args.tool, toolArgs, { request: { signal: abort.signal, timeout: 24 * 60 * 60 * 1000 } });
       process.stderr.write(`${describeMode(client, handle)}\n`);
+      const interactive = readsInput(rawArgs) && (handle.mode === "background" || handle.mode === "mcp-task");
+      const input = interactive ? readTaskInput({ handle, note: (text) => view.note(text) }, process.stdin) : undefined;
+      stopInput = () => input?.close();
       const interruptedPromise = new Promise<void>((resolve) => {
         onSigint = () => {
           interrupted = true;
@@ -34,7 +45,12 @@ export const callCommand = defineCommand({
         process.once("SIGINT", onSigint);
       });
       const shown = (async () => {
-        for await (const event of handle.events()) view.show(event);
+        for await (const event of handle.events()) {
+          view.show(event);
+          if (event.type !== "input_required") continue;
+          const question = { id: event.result.question_id, question: event.result.question, schema: event.result.schema };
+          view.note(interactive ? describeQuestion(handle.toolName, question) : "mcpc: the task waits for an answer; run mcpc call from a terminal, or with --interactive, to give one.");
+        }
       })();
       const first = await Promise.race([handle.result().then((terminal) => ({ terminal })), interruptedPromise.then(() => undefined)]);
       if (first === undefined) {
@@ -56,11 +72,18 @@ export const callCommand = defineCommand({
       if (interrupted && !(error instanceof Interrupted)) throw new Interrupted(`mcpc: interrupted (${error instanceof Error ? error.message : String(error)}).`);
       throw error;
     } finally {
+      stopInput?.();
       if (onSigint) process.off("SIGINT", onSigint);
       await client.close().catch(() => undefined);
     }
   },
 });
+
+/** Whether to read stdin for the task: `--interactive` / `--no-interactive` as given, else when stdin is a terminal. */
+function readsInput(rawArgs: readonly string[]): boolean {
+  const flag = rawArgs.findLast((arg) => arg === "--interactive" || arg === "--no-interactive");
+  return flag === undefined ? process.stdin.isTTY === true : flag === "--interactive";
+}
 
 /** One line on how the call runs: which kind of task (and whose id), or a synchronous call. */
 export function describeMode(client: Pick<McpcClient, "dialect">, handle: Pick<TaskHandle, "mode" | "taskId" | "toolName">): string {

@@ -1,9 +1,11 @@
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
-import type { McpcTaskMessage } from "mcpc/client";
+import type { TaskHandleEvent } from "mcpc/client";
 
 /** Shows task events: a progress bar per task on a terminal, one line per event otherwise. */
 export interface TaskView {
-  show(message: McpcTaskMessage): void;
+  show(message: TaskHandleEvent): void;
+  /** Says one line to the user: on stderr, or above the bars on a terminal. */
+  note(text: string): void;
   /** Stops redrawing (the bars stay on screen). */
   stop(): void;
 }
@@ -42,15 +44,21 @@ export function createTaskView(tty: boolean = process.stdout.isTTY === true): Ta
 
 /** One line per event on stderr, so stdout keeps only the final result. */
 class LineView implements TaskView {
-  show(message: McpcTaskMessage): void {
+  show(message: TaskHandleEvent): void {
     const progress = message.event === "update" ? readProgress(message.result) : undefined;
     // `created` says nothing a reader needs (an MCP task's is the server's whole task record; the mode line names it).
     const detail = progress
       ? `${progress.progress}${progress.total === undefined ? "" : `/${progress.total}`}${progress.message ? ` ${progress.message}` : ""}`
-      : message.event === "created"
-        ? "null"
-        : describe(message.result);
+      : message.type === "input_required"
+        ? message.result.question
+        : message.event === "created"
+          ? "null"
+          : describe(message.result);
     process.stderr.write(`[${message.tool_name} ${message.task_id.slice(0, 8)}] ${message.event}${detail === "null" ? "" : ` ${detail}`}\n`);
+  }
+
+  note(text: string): void {
+    process.stderr.write(`${text}\n`);
   }
 
   stop(): void {}
@@ -64,7 +72,7 @@ class BarView implements TaskView {
   );
   readonly #byTask = new Map<string, SingleBar>();
 
-  show(message: McpcTaskMessage): void {
+  show(message: TaskHandleEvent): void {
     let bar = this.#byTask.get(message.task_id);
     if (!bar) {
       bar = this.#bars.create(1, 0, { task: message.tool_name, status: message.event });
@@ -76,11 +84,23 @@ class BarView implements TaskView {
       bar.update(progress.progress, { status: progress.message ?? "" });
     } else if (message.event === "update") {
       bar.update({ status: describe(message.result) });
+    } else if (message.type === "input_required") {
+      bar.update({ status: "waiting for an answer" });
     } else if (message.event === "complete") {
       bar.update(bar.getTotal(), { status: "complete" });
     } else if (message.event !== "created") {
       bar.update({ status: message.event });
     }
+  }
+
+  note(text: string): void {
+    if (this.#byTask.size === 0 || !this.#bars.isActive) {
+      process.stdout.write(`${text}\n`);
+      return;
+    }
+    // Above the bars, drawn now: a note left for the next redraw is lost if the bars stop first.
+    this.#bars.log(`${text}\n`);
+    this.#bars.update();
   }
 
   stop(): void {

@@ -1,7 +1,11 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, start, startCli, stopAll, tempFolder, writeServerFile } from "./cliHarness.js";
+
+/** The task-input fixture of mcpc's tests (a tool that asks which match was meant), run under tsx. */
+const INBOX_SERVER = `${process.execPath} --import tsx ${fileURLToPath(new URL("../../mcpc/test/fixtures/inboxServer.ts", import.meta.url))}`;
 
 const cleanups: (() => void)[] = [];
 afterEach(async () => {
@@ -45,5 +49,15 @@ describe.runIf(existsSync("/usr/bin/script"))("mcpc call under a pseudo-terminal
     expect(await call.exited).toBe(130);
     // The server side: the tool's finally ran because the task was stopped there.
     expect(readdirSync(markers)).toHaveLength(1);
+  });
+
+  it("shows the question a task asks, sends the line typed as its answer, and the task completes with it, exit 0", async () => {
+    const call = start("script", ["-qfec", `${process.execPath} ${BIN} call '${INBOX_SERVER}' disambiguate`, "/dev/null"]);
+    // The answer is an object of one string: the choices are offered, and the bare word is wrapped in it.
+    await call.waitFor(/\? disambiguate asks: Which match did you mean\? \(type one of: paris-fr, paris-tx\)/, "stdout");
+    call.child.stdin?.write("paris-tx\n");
+    await call.waitFor(/you meant paris-tx/, "stdout");
+    expect(await call.exited).toBe(0);
+    expect(call.stdout).toMatch(/mcpc: answered/);
   });
 });

@@ -44,7 +44,7 @@ describe("mcpc serve", () => {
     expect(text(await client.callTool({ name: "version", arguments: {} }))).toBe("v1");
     const { tools } = await client.listTools();
     // A plain client also gets the job-handle tools of a server with a background tool.
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["slow", "task_result", "task_status", "task_stop", "version"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["slow", "task_result", "task_send", "task_status", "task_stop", "version"]);
   });
 
   it("serves over --http --port 0, prints the URL to stderr, and the file's own serve() opens no second port", async () => {

@@ -53,7 +53,9 @@ export type McpcErrorCode =
   /** A task's question (`task.ask`) was not answered in time. */
   | "QUESTION_TIMEOUT"
   /** The user declined (or cancelled) a task's question (`task.ask` through an elicitation). */
-  | "QUESTION_DECLINED";
+  | "QUESTION_DECLINED"
+  /** Another replica runs the task, still holds its lease, and did not answer a request forwarded to it in time (see docs/scaling.md). */
+  | "REPLICA_UNREACHABLE";
 
 /**
  * The one error class of mcpc.

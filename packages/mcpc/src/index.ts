@@ -32,7 +32,7 @@ export type { ServeOptions, StdioServeOptions, HttpServeOptions } from "./server
 export type { SessionOptions, SessionClosePolicy, TransportKind } from "./session/sessionOptions.js";
 export type { OutboundGauge } from "./session/outbound.js";
 export type { StdioOptions } from "./transports/stdio.js";
-export type { ServerRuntime } from "./server/serverRuntime.js";
+export type { ServerRuntime, RuntimeEvent, RuntimeObserver } from "./server/serverRuntime.js";
 export type { EmitOptions } from "./server/runtime.js";
 export type {
   ToolContext,

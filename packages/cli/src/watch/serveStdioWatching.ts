@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { Ui } from "../dashboardUi.js";
+import { uiLine } from "../dashboardUi.js";
 import { loadServer, type LoadedServer } from "../loadServer.js";
 import { Generation } from "./generation.js";
 import { reportLoadError } from "./loadError.js";
@@ -32,7 +34,7 @@ const MAX_INPUT_BUFFER_BYTES = 256 * 1024 * 1024;
  * or the host leaving (stdin's end, a broken stdout), once every generation has
  * closed (stopping what still runs: `finally` blocks run).
  */
-export async function serveStdioWatching(file: string): Promise<void> {
+export async function serveStdioWatching(file: string, ui?: Ui): Promise<void> {
   let hostLeft: () => void = () => undefined;
   const left = new Promise<void>((resolve) => (hostLeft = resolve));
   // Before anything loads: a server file that prints while it loads must not reach the host.
@@ -56,11 +58,15 @@ export async function serveStdioWatching(file: string): Promise<void> {
 
   /** Resolves the `closed` promise a generation's file got from its own `serve()` call. */
   const closers = new Map<Generation, () => void>();
+  /** Takes each generation off the dashboard (under --ui) once it is retired. */
+  const hiders = new Map<Generation, () => void>();
   const draining = new Set<Promise<void>>();
   const stopping = new AbortController();
 
   const retire = async (generation: Generation): Promise<void> => {
     await generation.close();
+    hiders.get(generation)?.();
+    hiders.delete(generation);
     session.forget(generation);
     closers.get(generation)?.();
     closers.delete(generation);
@@ -98,6 +104,7 @@ export async function serveStdioWatching(file: string): Promise<void> {
       return;
     }
     closers.set(generation, closed);
+    if (ui) hiders.set(generation, ui.show(generation.server, `version ${number}`));
     let previous: Generation | undefined;
     try {
       previous = await session.join(generation, JOIN_TIMEOUT_MS);
@@ -118,6 +125,7 @@ export async function serveStdioWatching(file: string): Promise<void> {
     loading = loading.then(load);
   });
   // Printed once the watcher is in place: a launcher may edit the file as soon as it reads this line.
+  if (ui) process.stderr.write(uiLine(ui));
   process.stderr.write(`mcpc serve: serving ${file} on stdio, watching for changes\n`);
   await Promise.race([untilSignal(), left]);
   watcher.close();

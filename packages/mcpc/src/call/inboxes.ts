@@ -1,5 +1,6 @@
 import { McpcError } from "../errors.js";
 import type { TaskRegistry } from "../tasks/taskRegistry.js";
+import { sendElsewhere } from "../tasks/remoteTasks.js";
 import { TaskInbox, type MessageSchema } from "./inbox.js";
 
 /** Limits of task inboxes (`McpcServerOptions.inbox`). */
@@ -9,6 +10,9 @@ export interface InboxOptions {
   /** How long `task.ask` waits for an answer before it rejects with `QUESTION_TIMEOUT` (ms). Default 10 minutes. */
   questionTimeoutMs?: number;
 }
+
+/** How long a message sent to a task that another replica runs waits for that replica's answer. */
+const REMOTE_SEND_TIMEOUT_MS = 5_000;
 
 /** What a send reports: whether it answered a question, and how many messages wait now. */
 export interface SendOutcome {
@@ -28,10 +32,13 @@ export class Inboxes {
   readonly #registry: TaskRegistry;
   readonly #byOwner = new Map<string, Map<string, TaskInbox>>();
 
-  constructor(registry: TaskRegistry, options: InboxOptions = {}) {
+  /** `acceptsOf`: what a tool accepts, for messages that other replicas forward here (a store shared by replicas). */
+  constructor(registry: TaskRegistry, options: InboxOptions = {}, acceptsOf: (toolName: string) => MessageSchema | undefined = () => undefined) {
     this.#registry = registry;
     this.maxQueued = positive(options.maxQueued ?? 100, "inbox.maxQueued");
     this.questionTimeoutMs = positive(options.questionTimeoutMs ?? 10 * 60_000, "inbox.questionTimeoutMs");
+    // Delivered here, never forwarded again: this replica runs the task (or it has ended).
+    registry.remote.sendHere = (owner, taskId, message) => this.#send(owner, taskId, message, acceptsOf, false);
   }
 
   /** The task's inbox, made if needed; it goes when the task ends. */
@@ -56,13 +63,21 @@ export class Inboxes {
    * the next message of its inbox.
    * @throws McpcError `UNKNOWN_TASK`, `TASK_ENDED` (naming its final status), `NO_INBOX`, `INVALID_MESSAGE`, `INBOX_FULL`
    */
-  async send(owner: string, taskId: string, message: unknown, acceptsOf: (toolName: string) => MessageSchema | undefined): Promise<SendOutcome> {
+  send(owner: string, taskId: string, message: unknown, acceptsOf: (toolName: string) => MessageSchema | undefined): Promise<SendOutcome> {
+    return this.#send(owner, taskId, message, acceptsOf, true);
+  }
+
+  async #send(owner: string, taskId: string, message: unknown, acceptsOf: (toolName: string) => MessageSchema | undefined, mayForward: boolean): Promise<SendOutcome> {
     const task = await this.#registry.get(owner, taskId);
-    if (task.status !== "working" && task.status !== "input_required") {
-      throw new McpcError("TASK_ENDED", `Task "${taskId}" has already ended (${task.status}); it takes no more messages.`);
-    }
+    if (task.status !== "working" && task.status !== "input_required") throw ended(taskId, task.status);
     const existing = this.get(owner, taskId);
     if (existing) return existing.deliver(message, task.tool_name);
+    if (mayForward && this.#registry.store.control && !this.#registry.runsHere(owner, taskId)) {
+      // Another replica runs it (a store shared by replicas): its inbox is there.
+      const outcome = await sendElsewhere(this.#registry.store, owner, taskId, message, REMOTE_SEND_TIMEOUT_MS);
+      if (outcome) return outcome;
+      throw ended(taskId, (await this.#registry.get(owner, taskId)).status);
+    }
     const accepts = acceptsOf(task.tool_name);
     if (!accepts) throw new McpcError("NO_INBOX", `Tool "${task.tool_name}" takes no messages (it declares no \`accepts\`), and its task asked nothing.`);
     // Still in its queue: the message waits for it.
@@ -75,6 +90,10 @@ export class Inboxes {
     owned.delete(taskId);
     if (owned.size === 0) this.#byOwner.delete(owner);
   }
+}
+
+function ended(taskId: string, status: string): McpcError {
+  return new McpcError("TASK_ENDED", `Task "${taskId}" has already ended (${status}); it takes no more messages.`);
 }
 
 function positive(value: number, field: string): number {

@@ -28,7 +28,7 @@ export async function toWireError<T>(call: Promise<T> | (() => Promise<T>)): Pro
     return await (typeof call === "function" ? call() : call);
   } catch (error) {
     if (error instanceof McpcError) {
-      const code = error.code === "SHUTTING_DOWN" || error.code === "TASK_LIMIT" ? ErrorCode.InternalError : ErrorCode.InvalidParams;
+      const code = error.code === "SHUTTING_DOWN" || error.code === "TASK_LIMIT" || error.code === "REPLICA_UNREACHABLE" ? ErrorCode.InternalError : ErrorCode.InvalidParams;
       throw new WireError(code, error.message, { mcpcCode: error.code });
     }
     throw error;

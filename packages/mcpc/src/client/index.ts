@@ -4,11 +4,13 @@
  * @module mcpc/client
  */
 export { McpcClient } from "./mcpcClient.js";
-export type { McpcListener, CallToolOptions, McpcClientOptions, McpcDialect } from "./mcpcClient.js";
+export type { McpcListener, McpcListenerMessage, CallToolOptions, McpcClientOptions, McpcDialect } from "./clientOptions.js";
 export type { LegacyServer } from "./legacyHandshake.js";
 export type { LegacyProtocolInfo, LegacyHandshakeTool } from "../protocol/legacy.js";
 export { TaskHandle } from "./taskHandle.js";
-export type { TaskMode } from "./taskHandle.js";
+export type { TaskMode, TaskHandleEvent } from "./taskHandle.js";
+export type { SendOutcome, TaskQuestion } from "./taskInput.js";
+export type { LoggedTaskEvent, ReplayOptions } from "./taskReplay.js";
 export { McpcClientTransport } from "./clientTransport.js";
 export type { ClientTransportHooks } from "./clientTransport.js";
 export { McpcError } from "../errors.js";
@@ -17,6 +19,7 @@ export type {
   McpcMessage,
   McpcTaskMessage,
   McpcServerEventMessage,
+  McpcInputRequiredMessage,
   TaskSnapshot,
   TaskStatus,
   TaskEventName,

@@ -15,7 +15,8 @@ import type { TaskEventName, TaskSnapshot } from "../protocol/message.js";
 import { localMessage, readResult, toLocalError } from "./answers.js";
 import { LOCAL_HANDLE_META, OWN_PROGRESS_TOKEN_PREFIX } from "./clientTransport.js";
 import { isTerminalStatus, millis, snapshotOfTask, type TaskOutcome } from "./mcpTaskSnapshot.js";
-import { TaskHandle } from "./taskHandle.js";
+import { TaskHandle, type HandleOwner } from "./taskHandle.js";
+import { localQuestionMessage, questionFromStatusTool, questionInStatus, type SendOutcome } from "./taskInput.js";
 
 /** The poll interval when the server names none (the SDK's default as well). */
 const DEFAULT_POLL_MS = 1_000;
@@ -41,6 +42,8 @@ export interface McpTaskCallSetup {
   readonly wrapped: boolean;
   /** Told when the server names the task (status notifications are routed by its id) and once when the call ends. */
   readonly routes: { named(call: McpTaskCall): void; ended(call: McpTaskCall): void };
+  /** Sends the task a message through the server's send tool (`tool`: the one its question named, if it did). */
+  readonly send: (taskId: string, message: unknown, tool: string | undefined) => Promise<SendOutcome>;
 }
 
 /**
@@ -51,6 +54,10 @@ export interface McpTaskCallSetup {
  * polling `tasks/get` an `update` (a message a progress notification already
  * showed is not shown twice), and `tasks/result` the terminal event (`complete`,
  * or `failed` with an `isError` result's text); `cancelled` comes from the status.
+ * A question an mcpc server's tool asks (`task.ask`: status `input_required` with
+ * "… (answer with task_send)") becomes an `input_required` event instead, with the
+ * question's id and schema read from the server's status tool; the handle's
+ * `send` then goes through the tool it named.
  *
  * Everything it starts it stops: the poll timer and the requests in flight end
  * with the handle, with {@link close}, and when the connection closes.
@@ -75,6 +82,10 @@ export class McpTaskCall {
   #resultFetch: Promise<void> | undefined;
   #outcome: TaskOutcome = {};
   #ended = false;
+  /** The send tool the task's question named (the server's `task_send`, whatever its prefix). */
+  #sendTool: string | undefined;
+  /** The status message of the question being read from the status tool (one read per question). */
+  #asking: string | undefined;
 
   constructor(setup: McpTaskCallSetup) {
     this.#setup = setup;
@@ -154,7 +165,10 @@ export class McpTaskCall {
     const message = task.statusMessage;
     const newMessage = message !== undefined && message !== this.#lastMessage && !this.#recent.includes(message);
     if (message !== undefined) this.#lastMessage = message;
-    if (task.status !== known.status || newMessage) this.#emit("update", { status: task.status, ...(message !== undefined && { message }) });
+    const question = task.status === "input_required" ? questionInStatus(message) : undefined;
+    if (question) {
+      if (task.status !== known.status || newMessage) this.#asked(task, question);
+    } else if (task.status !== known.status || newMessage) this.#emit("update", { status: task.status, ...(message !== undefined && { message }) });
     // `tasks/result` is where the server delivers its questions (elicitation, sampling); it then waits for the end.
     if (task.status === "input_required") this.#fetchResult();
   }
@@ -202,24 +216,57 @@ export class McpTaskCall {
     this.#task = task;
     this.#pollMs = pollMsOf(task, DEFAULT_POLL_MS);
     this.#lastMessage = task.statusMessage;
-    this.#handle = new TaskHandle(task.taskId, this.toolName, { deliver: () => undefined, recover: () => undefined, stop: () => this.cancel() });
+    this.#handle = new TaskHandle(task.taskId, this.toolName, this.#handleOwner());
     this.#setup.routes.named(this);
     this.#emit("created", task);
     this.#flushEarly();
     if (isTerminalStatus(task.status)) this.#finish(task);
     else {
-      if (task.status === "input_required") this.#fetchResult();
+      if (task.status === "input_required") {
+        const question = questionInStatus(task.statusMessage);
+        if (question) this.#asked(task, question);
+        this.#fetchResult();
+      }
       this.#schedulePoll();
     }
   }
 
-  /** The server answered at once (it ignored `params.task`, or refused the call): a synchronous handle. */
-  #answeredAtOnce(result: CallToolResult): void {
-    this.#handle = new TaskHandle(this.localId, this.toolName, {
+  /** What the handle of a task asks of this call: stop is `tasks/cancel`, send the server's send tool; no listeners, no recovery. */
+  #handleOwner(): HandleOwner {
+    return {
       deliver: () => undefined,
       recover: () => undefined,
       stop: () => this.cancel(),
-    });
+      send: (taskId, message) => this.#setup.send(taskId, message, this.#sendTool),
+    };
+  }
+
+  /**
+   * The task asked a question (`task.ask` on an mcpc server): its id and schema
+   * come from the status tool beside the send tool it names; the handle shows it
+   * once read, if the task still waits on it then. Without them (another tool
+   * answering, a failed read) the question still shows, with an empty schema.
+   */
+  #asked(task: Task, question: { question: string; sendTool: string }): void {
+    this.#sendTool = question.sendTool;
+    const message = task.statusMessage;
+    if (this.#asking === message) return;
+    this.#asking = message;
+    const { sdk } = this.#setup;
+    void this.#request((signal) => questionFromStatusTool(sdk, question.sendTool, task.taskId, signal))
+      .catch(() => undefined)
+      .then((read) => {
+        const handle = this.#handle;
+        if (this.#asking === message) this.#asking = undefined;
+        if (this.#ended || !handle || this.#task?.status !== "input_required" || this.#task.statusMessage !== message) return;
+        const asked = read ?? { id: "", question: question.question, schema: {} };
+        handle.acceptQuestion(localQuestionMessage(task.taskId, this.toolName, asked, handle.lastSeq), false);
+      });
+  }
+
+  /** The server answered at once (it ignored `params.task`, or refused the call): a synchronous handle. */
+  #answeredAtOnce(result: CallToolResult): void {
+    this.#handle = new TaskHandle(this.localId, this.toolName, this.#handleOwner());
     this.#flushEarly();
     this.#end(result.isError ? "failed" : "complete", readResult(result));
   }

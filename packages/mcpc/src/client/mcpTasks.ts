@@ -7,7 +7,8 @@ import { toLocalError } from "./answers.js";
 import { McpTaskCall } from "./mcpTaskCall.js";
 import { isTerminalStatus, snapshotOfTask } from "./mcpTaskSnapshot.js";
 import type { TaskHandle } from "./taskHandle.js";
-import { ToolTaskCatalog } from "./toolTaskSupport.js";
+import type { SendOutcome } from "./taskInput.js";
+import type { ToolTaskCatalog } from "./toolTaskSupport.js";
 
 /** Tool names remembered for tasks whose calls ended, so `check` and `list` can still name them. */
 const REMEMBERED_NAMES = 1_000;
@@ -19,6 +20,14 @@ export interface McpTaskCallRequest {
   wrapped: boolean;
 }
 
+/** What {@link McpTasks} asks of its client. */
+export interface McpTasksOwner {
+  /** Stops the client's transport routing a call's progress token. */
+  release(localId: string): void;
+  /** Sends a task a message through the server's send tool (`tool`, when the task named it). */
+  send(taskId: string, message: unknown, tool: string | undefined): Promise<SendOutcome>;
+}
+
 /**
  * The client's side of MCP tasks (2025-11-25, SEP-1686) on a server without
  * MCPC: which tools run as tasks, the calls in flight (routed by the client's
@@ -28,16 +37,16 @@ export interface McpTaskCallRequest {
 export class McpTasks {
   readonly #sdk: Client;
   readonly #catalog: ToolTaskCatalog;
-  /** Stops the client's transport routing a call's progress token. */
-  readonly #release: (localId: string) => void;
+  readonly #owner: McpTasksOwner;
   readonly #byLocal = new Map<string, McpTaskCall>();
   readonly #byTask = new Map<string, McpTaskCall>();
   readonly #names = new Map<string, string>();
 
-  constructor(sdk: Client, release: (localId: string) => void) {
+  /** `catalog`: the client's view of the server's tools, shared (it also finds the send tool). */
+  constructor(sdk: Client, catalog: ToolTaskCatalog, owner: McpTasksOwner) {
     this.#sdk = sdk;
-    this.#catalog = new ToolTaskCatalog(sdk);
-    this.#release = release;
+    this.#catalog = catalog;
+    this.#owner = owner;
   }
 
   /** True when the server declared tasks for `tools/call` (a `tools/list` on first use tells which tools take them). */
@@ -66,6 +75,7 @@ export class McpTasks {
         },
         ended: (ended) => this.#ended(ended),
       },
+      send: (taskId, message, tool) => this.#owner.send(taskId, message, tool),
     });
     this.#byLocal.set(call.localId, call);
     return call.start();
@@ -87,11 +97,6 @@ export class McpTasks {
   onStatus(params: Record<string, unknown>): void {
     const parsed = TaskSchema.safeParse(params);
     if (parsed.success) this.#byTask.get(parsed.data.taskId)?.acceptStatus(parsed.data);
-  }
-
-  /** The server's tools changed: the next call lists them again. */
-  onToolListChanged(): void {
-    this.#catalog.forget();
   }
 
   /** True when the server declared the request behind `check` (tasks at all), `stop` (`tasks.cancel`) or `list` (`tasks.list`). */
@@ -153,7 +158,7 @@ export class McpTasks {
 
   #ended(call: McpTaskCall): void {
     this.#byLocal.delete(call.localId);
-    this.#release(call.localId);
+    this.#owner.release(call.localId);
     const taskId = call.taskId;
     if (taskId === undefined) return;
     this.#byTask.delete(taskId);

@@ -12,9 +12,7 @@ import {
   MCPC_NATIVE_VERSION,
   MCPC_TASK_META,
   isMcpcMessage,
-  type McpcMessage,
   type McpcServerEventMessage,
-  type McpcTaskMessage,
   type McpcWireMessage,
   type TaskSnapshot,
 } from "../protocol/message.js";
@@ -22,42 +20,12 @@ import { buildLegacyTag, tagArgumentFor } from "../protocol/legacy.js";
 import { LOCAL_HANDLE_META, McpcClientTransport } from "./clientTransport.js";
 import { negotiateLegacy, type LegacyServer } from "./legacyHandshake.js";
 import { McpTasks } from "./mcpTasks.js";
-import { TaskHandle } from "./taskHandle.js";
-
-/** Receives MCPC messages: task events and server events. */
-export type McpcListener = (message: McpcMessage) => void;
-
-/** Options of the {@link McpcClient} constructor. */
-export interface McpcClientOptions {
-  /**
-   * Ask a server without the native capability whether it speaks the legacy
-   * (Python mcpc 0.2.x) dialect, through its hidden handshake tools, on connect. Default true.
-   */
-  legacy?: boolean;
-  /**
-   * Against a server without MCPC that offers MCP tasks (2025-11-25), call the
-   * tools it lists with `execution.taskSupport` `optional` or `required` as tasks
-   * (handle mode `mcp-task`). Default true; declares `capabilities.tasks` on the SDK client.
-   */
-  mcpTasks?: boolean;
-}
-
-/** Which MCPC dialect a connection speaks: ours, the Python package's, or none. */
-export type McpcDialect = "native" | "legacy" | "plain";
-
-/** Options of {@link McpcClient.callTool}. */
-export interface CallToolOptions {
-  /** The task id to use (default: a new UUID v4). Unique within the session. Not used for an MCP task: its server names it. */
-  taskId?: string;
-  /**
-   * For a tool an MCP-task server runs as a task: `false` makes a plain call instead
-   * (a `required` tool then fails), `{ ttl }` asks for a retention (ms). Default `{}`.
-   */
-  mcpTask?: false | { ttl?: number };
-  /** SDK request options for the call itself (timeout, signal, ...). */
-  request?: RequestOptions;
-}
-
+import { TaskHandle, type TaskHandleEvent } from "./taskHandle.js";
+import { SendResult, cannotSend, sendThroughTool, type SendOutcome } from "./taskInput.js";
+import { ToolTaskCatalog } from "./toolTaskSupport.js";
+import type { CallToolOptions, McpcClientOptions, McpcDialect, McpcListener } from "./clientOptions.js";
+import { requestNative } from "./nativeRequest.js";
+import { readTaskEvents, replayTaskEvents, type LoggedTaskEvent, type ReplayOptions } from "./taskReplay.js";
 
 /**
  * The MCPC client: wraps an SDK `Client`, declares MCPC, tags tool calls,
@@ -93,12 +61,20 @@ export class McpcClient {
   readonly #legacySessionId = randomUUID();
   /** MCP tasks (SEP-1686) on servers without MCPC; undefined when turned off. */
   readonly #mcpTasks: McpTasks | undefined;
+  /** The server's tools as far as MCPC cares: which run as MCP tasks, which one sends a task a message. */
+  readonly #catalog: ToolTaskCatalog;
   #transport: McpcClientTransport | undefined;
 
   constructor(client: Client, options: McpcClientOptions = {}) {
     this.sdk = client;
     this.#probeLegacy = options.legacy ?? true;
-    if (options.mcpTasks ?? true) this.#mcpTasks = new McpTasks(client, (localId) => this.#transport?.release(localId));
+    this.#catalog = new ToolTaskCatalog(client);
+    if (options.mcpTasks ?? true) {
+      this.#mcpTasks = new McpTasks(client, this.#catalog, {
+        release: (localId) => this.#transport?.release(localId),
+        send: (taskId, message, tool) => this.#sendThroughTool(taskId, message, tool),
+      });
+    }
     // Must happen before connect(): capabilities are sent in initialize. `tasks: {}` says we take
     // tasks for our calls, and serve none of our own (no list, cancel or task-augmented requests).
     client.registerCapabilities({
@@ -147,7 +123,7 @@ export class McpcClient {
       onProgress: (handleId, params) => this.#onProgress(handleId, params),
       onTaskAnswer: (handleId, result) => tasks?.onAnswer(handleId, result),
       onTaskStatus: (params) => tasks?.onStatus(params),
-      onToolListChanged: () => tasks?.onToolListChanged(),
+      onToolListChanged: () => this.#catalog.forget(),
       // A closed connection ends the MCP tasks' polling now, not at their next poll.
       onClose: () => tasks?.closeAll(),
     });
@@ -220,6 +196,7 @@ export class McpcClient {
       deliver: (message) => this.#deliver(message),
       recover: (h) => this.#recover(h),
       stop: (id) => this.stop(id),
+      send: (id, message) => this.send(id, message),
     });
     const dialect = this.dialect;
     const mcpc = dialect !== "plain";
@@ -279,6 +256,21 @@ export class McpcClient {
     return { task: answer.task as TaskSnapshot, stopped: answer.stopped };
   }
 
+  /**
+   * Sends a running task a message: the answer to the question it asked
+   * (`input_required`), else the next message of its inbox (a tool with `accepts`).
+   * Natively `mcpc/tasks/send`; on a server without MCPC, its send tool (`task_send`,
+   * listed by mcpc servers to MCP-task clients and plain hosts).
+   * @throws McpcError from the server: `INVALID_MESSAGE` (naming the field), `INBOX_FULL`, `NO_INBOX`,
+   *   `TASK_ENDED`, `UNKNOWN_TASK`; `INVALID_STATE` when this connection has no way to send.
+   */
+  async send(taskId: string, message: unknown): Promise<SendOutcome> {
+    const dialect = this.dialect;
+    if (dialect === "native") return this.#request(MCPC_METHODS.send, { task_id: taskId, message }, SendResult);
+    if (dialect === "legacy") throw cannotSend(dialect, taskId);
+    return this.#sendThroughTool(taskId, message, undefined);
+  }
+
   /** This session's tasks on the server, oldest first: every page of `mcpc/tasks/list` (or `tasks/list` for MCP tasks), followed to the end. */
   async list(): Promise<TaskSnapshot[]> {
     const mcpTasks = this.#mcpTasksFor("list");
@@ -291,6 +283,25 @@ export class McpcClient {
       cursor = answer.nextCursor;
     } while (cursor !== undefined);
     return tasks;
+  }
+
+  /**
+   * The task's logged events after `afterSeq` (0: all), oldest first, from the server's event log
+   * (`mcpc/tasks/events`): what this client missed. On a server whose replicas share a store (Redis),
+   * any replica answers for the tasks of the same principal.
+   * @throws McpcError `UNKNOWN_TASK`; `INVALID_STATE` when the server's store keeps no event log
+   */
+  events(taskId: string, afterSeq = 0): Promise<LoggedTaskEvent[]> {
+    return readTaskEvents(this, taskId, afterSeq);
+  }
+
+  /**
+   * Follows a task through the server's event log: each event after `options.afterSeq`, in order,
+   * once, then each one logged later, until its terminal event. How a client that lost its replica
+   * catches up from another one.
+   */
+  replay(taskId: string, options?: ReplayOptions): AsyncGenerator<LoggedTaskEvent, void, undefined> {
+    return replayTaskEvents(this, taskId, options);
   }
 
   /**
@@ -310,27 +321,25 @@ export class McpcClient {
     return this.dialect === "plain" && this.#mcpTasks?.supports(what) ? this.#mcpTasks : undefined;
   }
 
-  async #request<T extends z.ZodType>(method: string, params: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
-    const dialect = this.dialect;
-    if (dialect !== "native") {
-      const what = method.split("/").pop() ?? method;
-      throw new McpcError(
-        "INVALID_STATE",
-        dialect === "legacy"
-          ? `The server speaks the legacy (Python mcpc 0.2.x) dialect, which has no request to ${what} a task.`
-          : `The server does not speak MCPC, so it has no tasks to ${what}.`,
-      );
-    }
-    try {
-      return (await this.sdk.request({ method, params } as never, schema as never)) as z.infer<T>;
-    } catch (error) {
-      throw toLocalError(error);
-    }
+  #request<T extends z.ZodType>(method: string, params: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
+    return requestNative(this.sdk, this.dialect, method, params, schema);
+  }
+
+  async #sendThroughTool(taskId: string, message: unknown, tool: string | undefined): Promise<SendOutcome> {
+    const sendTool = tool ?? (await this.#catalog.sendTool());
+    if (sendTool === undefined) throw cannotSend("plain", taskId);
+    return sendThroughTool(this.sdk, sendTool, taskId, message);
   }
 
   #onMessage(message: McpcWireMessage): void {
     if (message.type === "heartbeat") {
       this.#handles.get(message.task_id)?.acceptHeartbeat(message.seq);
+      return;
+    }
+    if (message.type === "input_required") {
+      const handle = this.#handles.get(message.task_id);
+      if (handle) handle.acceptQuestion(message);
+      else this.#deliver(message);
       return;
     }
     if (!isMcpcMessage(message)) return;
@@ -358,7 +367,7 @@ export class McpcClient {
     else this.#deliver(created);
   }
 
-  #deliver(message: McpcTaskMessage | McpcServerEventMessage): void {
+  #deliver(message: TaskHandleEvent | McpcServerEventMessage): void {
     for (const listener of this.#listeners) {
       try {
         listener(message);

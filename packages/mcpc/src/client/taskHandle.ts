@@ -1,6 +1,7 @@
 import { McpcError } from "../errors.js";
 import { deferred } from "../util/deferred.js";
-import { TERMINAL_EVENTS, type McpcTaskMessage, type TaskSnapshot } from "../protocol/message.js";
+import { TERMINAL_EVENTS, type McpcInputRequiredMessage, type McpcTaskMessage, type TaskSnapshot } from "../protocol/message.js";
+import { questionOf, type SendOutcome, type TaskQuestion } from "./taskInput.js";
 
 /** How a handle's task is run by the server. */
 export type TaskMode =
@@ -15,16 +16,25 @@ export type TaskMode =
    */
   | "mcp-task";
 
+/**
+ * What a handle's `events()` yields: the task's events, and the questions it asks
+ * (`input_required`, carrying the seq of the event before it: it is not an event
+ * of its own, and is never counted as a gap).
+ */
+export type TaskHandleEvent = McpcTaskMessage | McpcInputRequiredMessage;
+
 /** The most events a handle keeps for an `events()` reader that is not reading. */
 const MAX_BUFFERED = 10_000;
 
 /** What a handle needs from its client. */
 export interface HandleOwner {
   /** Passes a message the server sent on to the client's listeners. */
-  deliver(message: McpcTaskMessage): void;
+  deliver(message: TaskHandleEvent): void;
   /** Asks the server for the task's state after a gap in sequence numbers. */
   recover(handle: TaskHandle): void;
   stop(taskId: string): Promise<{ task: TaskSnapshot; stopped: boolean }>;
+  /** Sends the task a message (`mcpc/tasks/send`, or the server's send tool). */
+  send(taskId: string, message: unknown): Promise<SendOutcome>;
 }
 
 /**
@@ -37,6 +47,16 @@ export interface HandleOwner {
  * for await (const event of task.events()) if (event.event === "update") showProgress(event.result);
  * const final = await task.result(); // the terminal event
  * ```
+ *
+ * A task that asks a question (`task.ask` on the server, to a client without
+ * elicitation) yields an `input_required` event and shows it as {@link question}
+ * until it goes on; {@link answer} (or {@link send}) answers it:
+ *
+ * ```ts
+ * for await (const event of task.events()) {
+ *   if (event.event === "input_required") await task.answer({ choice: "paris-fr" });
+ * }
+ * ```
  */
 export class TaskHandle {
   /** The task's id (chosen by the client; for an MCP task, by the server). */
@@ -48,8 +68,9 @@ export class TaskHandle {
   readonly #owner: HandleOwner;
   #lastSeq = 0;
   /** Events that arrived before `created` (possible over HTTP, where the answer and events take two streams). */
-  #early: McpcTaskMessage[] = [];
-  readonly #buffer: McpcTaskMessage[] = [];
+  #early: TaskHandleEvent[] = [];
+  readonly #buffer: TaskHandleEvent[] = [];
+  #question: TaskQuestion | undefined;
   #wake: (() => void) | undefined;
   #iterating = false;
   #terminal: McpcTaskMessage | undefined;
@@ -99,16 +120,45 @@ export class TaskHandle {
     return this.#owner.stop(this.taskId);
   }
 
+  /** The question the task asked and still waits on, if any: set by an `input_required` event, cleared by the answer or the task's next event. */
+  get question(): TaskQuestion | undefined {
+    return this.#question;
+  }
+
   /**
-   * The task's events in order, each once, ending with the terminal event.
-   * Events that came before the call to `events()` are included. One reader per handle.
+   * Sends the running task a message: the answer to its {@link question} when it
+   * asked one, else the next message of its inbox (a tool that declares
+   * `accepts`). Resolves with `{ answered, queued }`.
+   * @throws McpcError from the server: `INVALID_MESSAGE` (naming the field), `INBOX_FULL`,
+   *   `NO_INBOX`, `TASK_ENDED`, `UNKNOWN_TASK`; `INVALID_STATE` where this connection cannot send
+   *   (a call answered synchronously, the Python dialect, a server without MCPC and without a send tool).
    */
-  events(): AsyncIterableIterator<McpcTaskMessage> {
+  async send(message: unknown): Promise<SendOutcome> {
+    if (this.#mode === "sync" || this.#mode === undefined) {
+      throw new McpcError("INVALID_STATE", `The call of ${this.toolName} ${this.#mode === "sync" ? "was answered synchronously" : "has not been answered yet"}: there is no running task to send a message to.`);
+    }
+    const asked = this.#question;
+    const outcome = await this.#owner.send(this.taskId, message);
+    if (outcome.answered && this.#question === asked) this.#question = undefined;
+    return outcome;
+  }
+
+  /** Answers the task's {@link question}: the same as {@link send}, for code that reads better so. */
+  answer(value: unknown): Promise<SendOutcome> {
+    return this.send(value);
+  }
+
+  /**
+   * The task's events in order, each once, ending with the terminal event, and
+   * its questions (`input_required`) where they came. Events that came before the
+   * call to `events()` are included. One reader per handle.
+   */
+  events(): AsyncIterableIterator<TaskHandleEvent> {
     if (this.#iterating) {
       throw new McpcError("INVALID_STATE", `events() of task "${this.taskId}" is already being read; use client.on(...) for a second reader.`);
     }
     this.#iterating = true;
-    const next = async (): Promise<IteratorResult<McpcTaskMessage, undefined>> => {
+    const next = async (): Promise<IteratorResult<TaskHandleEvent, undefined>> => {
       for (;;) {
         const message = this.#buffer.shift();
         if (message) return { value: message, done: false };
@@ -116,7 +166,7 @@ export class TaskHandle {
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     };
-    const iterator: AsyncIterableIterator<McpcTaskMessage> = {
+    const iterator: AsyncIterableIterator<TaskHandleEvent> = {
       next,
       return: async () => {
         this.#buffer.length = 0;
@@ -132,9 +182,13 @@ export class TaskHandle {
     if (this.#mode !== undefined) return;
     this.#mode = "background";
     this.#accept(created, true);
-    const early = this.#early.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    // A question comes after the event whose seq it carries.
+    const early = this.#early.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || Number(a.type === "input_required") - Number(b.type === "input_required"));
     this.#early = [];
-    for (const message of early) this.#accept(message, true);
+    for (const message of early) {
+      if (message.type === "input_required") this.acceptQuestion(message);
+      else this.#accept(message, true);
+    }
   }
 
   /** @internal A native event from the server. */
@@ -144,6 +198,24 @@ export class TaskHandle {
       return;
     }
     this.#accept(message, true);
+  }
+
+  /**
+   * @internal The task asked a question: shown as {@link question} and yielded
+   * as an event. Like a heartbeat it carries the seq of the task's last event
+   * (a higher one means an event went missing), and takes no seq of its own.
+   * `fromServer` false: learned from an MCP task's status, not sent to listeners.
+   */
+  acceptQuestion(message: McpcInputRequiredMessage, fromServer = true): void {
+    if (this.done) return;
+    if (this.#mode === undefined) {
+      this.#early.push(message);
+      return;
+    }
+    if (message.seq > this.#lastSeq) this.#owner.recover(this);
+    this.#question = questionOf(message);
+    if (fromServer) this.#owner.deliver(message);
+    this.#push(message);
   }
 
   /** @internal A heartbeat told us the seq of the server's last event. */
@@ -186,14 +258,20 @@ export class TaskHandle {
       }
       this.#lastSeq = seq;
     }
+    // The task went on: whatever it asked was answered (or timed out on the server).
+    this.#question = undefined;
     if (fromServer) this.#owner.deliver(message);
+    this.#push(message);
+  }
+
+  #push(message: TaskHandleEvent): void {
     if (this.#buffer.length >= MAX_BUFFERED) {
       // Nobody is reading events(): the oldest goes, and is counted as missed.
       this.#buffer.shift();
       this.missed++;
     }
     this.#buffer.push(message);
-    if (TERMINAL_EVENTS.has(message.event)) {
+    if (message.type === "task" && TERMINAL_EVENTS.has(message.event)) {
       this.#terminal = message;
       this.#settled.resolve(message);
     }

@@ -4,9 +4,16 @@ import { ListToolsResultSchema, type Tool } from "@modelcontextprotocol/sdk/type
 /** What a tool declares about MCP tasks (`execution.taskSupport`; absent means `forbidden`). */
 export type ToolTaskSupport = "required" | "optional" | "forbidden";
 
+/** What one listing tells: each tool's task support, and the tool that sends a task a message, if one is listed. */
+interface Listing {
+  readonly support: Map<string, ToolTaskSupport>;
+  readonly sendTool: string | undefined;
+}
+
 /**
- * Which of a server's tools take MCP tasks, read from `tools/list` the first
- * time a call needs to know, and again after `notifications/tools/list_changed`.
+ * Which of a server's tools take MCP tasks, and which one sends a running task a
+ * message (an mcpc server's `task_send`), read from `tools/list` the first time
+ * a call needs to know, and again after `notifications/tools/list_changed`.
  *
  * The SDK client keeps the same facts, but privately and only for the last page
  * it listed; listing through `request()` (not `listTools()`) leaves the SDK's own
@@ -14,7 +21,7 @@ export type ToolTaskSupport = "required" | "optional" | "forbidden";
  */
 export class ToolTaskCatalog {
   readonly #sdk: Client;
-  #tools: Promise<Map<string, ToolTaskSupport>> | undefined;
+  #tools: Promise<Listing> | undefined;
 
   constructor(sdk: Client) {
     this.#sdk = sdk;
@@ -22,11 +29,20 @@ export class ToolTaskCatalog {
 
   /** The tool's task support; `forbidden` for a tool the server does not list. */
   async supportOf(name: string): Promise<ToolTaskSupport> {
+    return (await this.#listing()).support.get(name) ?? "forbidden";
+  }
+
+  /** The name of the listed tool that sends a running task a message (`{ taskId, message }`, named `…send`), if any. */
+  async sendTool(): Promise<string | undefined> {
+    return (await this.#listing()).sendTool;
+  }
+
+  async #listing(): Promise<Listing> {
     // One listing serves every call that starts while it runs.
     this.#tools ??= this.#list();
     const listing = this.#tools;
     try {
-      return (await listing).get(name) ?? "forbidden";
+      return await listing;
     } catch (error) {
       // A failed listing is not remembered: the next call asks again.
       if (this.#tools === listing) this.#tools = undefined;
@@ -39,19 +55,29 @@ export class ToolTaskCatalog {
     this.#tools = undefined;
   }
 
-  async #list(): Promise<Map<string, ToolTaskSupport>> {
-    const tools = new Map<string, ToolTaskSupport>();
+  async #list(): Promise<Listing> {
+    const support = new Map<string, ToolTaskSupport>();
+    let sendTool: string | undefined;
     let cursor: string | undefined;
     do {
       const page = await this.#sdk.request({ method: "tools/list", params: cursor === undefined ? {} : { cursor } }, ListToolsResultSchema);
-      for (const tool of page.tools) tools.set(tool.name, supportOf(tool));
+      for (const tool of page.tools) {
+        support.set(tool.name, supportOf(tool));
+        if (sendTool === undefined && isSendTool(tool)) sendTool = tool.name;
+      }
       cursor = page.nextCursor;
     } while (cursor !== undefined);
-    return tools;
+    return { support, sendTool };
   }
 }
 
 function supportOf(tool: Tool): ToolTaskSupport {
   const support = tool.execution?.taskSupport;
   return support === "required" || support === "optional" ? support : "forbidden";
+}
+
+/** An mcpc server's send tool, whatever its prefix: named `…send`, taking `taskId` and `message`. */
+function isSendTool(tool: Tool): boolean {
+  const properties = tool.inputSchema.properties ?? {};
+  return tool.name.endsWith("send") && "taskId" in properties && "message" in properties;
 }

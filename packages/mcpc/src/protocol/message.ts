@@ -20,12 +20,13 @@ export const MCPC_TASK_META = "mcpc/task" as const;
 /** JSON-RPC notification method that carries native MCPC messages. */
 export const MCPC_NOTIFICATION = "notifications/mcpc" as const;
 
-/** JSON-RPC request methods of the native dialect (check / stop / list). */
+/** JSON-RPC request methods of the native dialect (check / stop / list / send, and the replay of a task's logged events). */
 export const MCPC_METHODS = {
   get: "mcpc/tasks/get",
   stop: "mcpc/tasks/stop",
   list: "mcpc/tasks/list",
   send: "mcpc/tasks/send",
+  events: "mcpc/tasks/events",
 } as const;
 
 /** Events of a task. `cancelled` is native only; every task ends with exactly one terminal event. */

@@ -48,6 +48,8 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   #handedOff = false;
   /** Hands the task over at once (a question came: the host answers it through the handle). */
   #handNow: (() => void) | undefined;
+  /** A question came before the call began to wait (the task can ask while `start` is still being answered). */
+  #askedEarly = false;
   #end: ((event: TaskEvent) => void) | undefined;
 
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, handoff?: Handoff) {
@@ -87,7 +89,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     let timer: NodeJS.Timeout | undefined;
     const due = new Promise<undefined>((resolve) => {
       this.#handNow = () => resolve(undefined);
-      timer = setTimeout(this.#handNow, handoff.afterMs);
+      timer = setTimeout(this.#handNow, this.#askedEarly ? 0 : handoff.afterMs);
     });
     const end = await Promise.race([this.ended, due]);
     clearTimeout(timer);
@@ -108,7 +110,9 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
 
   /** A task that asks (`task.ask`) is handed over at once: its host answers through the handle's send tool, and this call cannot carry that. */
   onStatus(status: "working" | "input_required"): void {
-    if (status === "input_required") this.#handNow?.();
+    if (status !== "input_required") return;
+    if (this.#handNow) this.#handNow();
+    else this.#askedEarly = true;
   }
 
   onHeartbeat(): void {

@@ -103,6 +103,9 @@ export class McpcServer {
 
   /**
    * Starts serving on stdio (the default transport) and resolves once it serves.
+   * A task store with a backend (`tasks.store`, Redis say) is awaited first
+   * (`store.ready()`): when it cannot be reached, this rejects with the store's
+   * error, which names it; the store is closed after the server on shutdown.
    * The client going away, SIGINT or SIGTERM shut the server down gracefully and
    * exit the process; with `exitOnClose: false`, await the returned `closed` instead.
    */
@@ -123,7 +126,11 @@ export class McpcServer {
     // Under `mcpc serve` the runner owns serving: the file's own `serve()` call hands
     // this instance over and gets the runner's handle (see serveRunner.ts, docs/cli.md).
     const runner = installedServeRunner();
+    // A store that must reach a backend (Redis) fails here, naming it, before anything listens.
+    await this.#options.tasks?.store?.ready?.();
     if (runner) return runner.adopt(this, options);
+    // This process serves: its store is closed after the server's sessions on shutdown (signals, the client leaving, close()).
+    (this.runtime as McpcRuntime).closeStoreOnShutdown = true;
     if (options.transport === "http") {
       const { transport: _transport, ...http } = options;
       // Loaded on demand: the root entry never pulls in node:http.

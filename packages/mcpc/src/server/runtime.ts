@@ -11,7 +11,7 @@ import { stderrLogger, type Logger } from "../util/logger.js";
 import { Session } from "../session/session.js";
 import type { SessionRuntime } from "../session/sessionRuntime.js";
 import type { SessionOptions } from "../session/sessionOptions.js";
-import type { ServerRuntime } from "./serverRuntime.js";
+import type { RuntimeEvent, RuntimeObserver, ServerRuntime } from "./serverRuntime.js";
 import { Inboxes, type InboxOptions } from "../call/inboxes.js";
 import { checkHandleNames, resolveJobHandles, type JobHandleOptions, type ResolvedJobHandles } from "../rungs/handles/handleOptions.js";
 import { resolveMcpTasksOptions, type McpTasksOptions, type ResolvedMcpTasksOptions } from "../rungs/mcpTasks/mcpTaskOptions.js";
@@ -61,6 +61,10 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
   /** The inboxes of running tasks (messages and questions). */
   readonly inboxes: Inboxes;
   #closing = false;
+  /** Set by `serve()`, which owns the process: the task store is closed at the end of shutdown, after the sessions. */
+  closeStoreOnShutdown = false;
+  /** Who watches this runtime (see {@link observe}); empty unless something looks on, such as the dashboard. */
+  readonly #observers = new Set<RuntimeObserver>();
 
   constructor(options: RuntimeOptions, tools: readonly ToolDefinition[], catalog: RuntimeCatalog = {}) {
     this.options = options;
@@ -74,7 +78,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
     this.mcpTasks = hasBackground ? resolveMcpTasksOptions(options.mcpTasks) : undefined;
     this.jobHandles = hasBackground ? resolveJobHandles(options.jobHandles) : undefined;
     if (this.jobHandles) checkHandleNames(this.jobHandles, tools);
-    this.inboxes = new Inboxes(this.registry, options.inbox);
+    this.inboxes = new Inboxes(this.registry, options.inbox, (tool) => this.tools.get(tool)?.accepts);
   }
 
   /** The sessions open now. */
@@ -94,6 +98,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
     this.sessions.set(session.id, session);
     session.onClosed = () => {
       this.sessions.delete(session.id);
+      this.#notify({ type: "session_closed", sessionId: session.id, at: Date.now() });
       // By default a session that goes away takes its running tasks with it: nobody could read their events.
       // Only the tasks it started: an owner (principal) may have other sessions.
       if ((options.closePolicy ?? "stop") === "stop") {
@@ -104,7 +109,27 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
       options.onClosed?.();
     };
     await session.start();
+    this.#notify({ type: "session_opened", sessionId: session.id, at: Date.now() });
     return session;
+  }
+
+  /** Adds an observer of server events and sessions; returns the function that removes it. */
+  observe(observer: RuntimeObserver): () => void {
+    this.#observers.add(observer);
+    return () => {
+      this.#observers.delete(observer);
+    };
+  }
+
+  /** Tells every observer; one that throws is logged and the others still hear of it. */
+  #notify(event: RuntimeEvent): void {
+    for (const observer of this.#observers) {
+      try {
+        observer(event);
+      } catch (error) {
+        this.logger("warning", `a runtime observer failed on ${event.type}: ${String(error)}`);
+      }
+    }
   }
 
   /**
@@ -127,6 +152,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
       if (!session.acceptsServerEvent()) continue;
       if (session.sendServerEvent(createServerEventMessage(event, payload, session.id), afterRequestId)) sent++;
     }
+    if (this.#observers.size > 0) this.#notify({ type: "server_event", event, payload, sessionId: options.sessionId, reached: sent, at: Date.now() });
     return sent;
   }
 
@@ -154,6 +180,7 @@ export class McpcRuntime implements ServerRuntime, SessionRuntime {
     const deadline = this.registry.shutdownDeadlineMs;
     await Promise.all([...this.sessions.values()].map((session) => session.drain(deadline)));
     await Promise.all([...this.sessions.values()].map((session) => session.close()));
+    if (this.closeStoreOnShutdown) await this.registry.store.close?.().catch((error: unknown) => this.logger("error", `closing the task store: ${String(error)}`));
   }
 }
 

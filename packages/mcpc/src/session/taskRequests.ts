@@ -11,6 +11,7 @@ const GetTaskRequest = z.object({ method: z.literal(MCPC_METHODS.get), params: z
 const StopTaskRequest = z.object({ method: z.literal(MCPC_METHODS.stop), params: z.optional(z.looseObject({})) });
 const ListTasksRequest = z.object({ method: z.literal(MCPC_METHODS.list), params: z.optional(z.looseObject({})) });
 const SendTaskRequest = z.object({ method: z.literal(MCPC_METHODS.send), params: z.optional(z.looseObject({})) });
+const TaskEventsRequest = z.object({ method: z.literal(MCPC_METHODS.events), params: z.optional(z.looseObject({})) });
 
 function readTaskId(method: string, params: Record<string, unknown> | undefined): string {
   const taskId = params?.task_id;
@@ -26,7 +27,7 @@ export interface TaskSender {
 }
 
 /**
- * Registers `mcpc/tasks/get`, `stop`, `list` and (with `inbox`) `send` on an SDK server, answering only
+ * Registers `mcpc/tasks/get`, `stop`, `list`, `events` and (with `inbox`) `send` on an SDK server, answering only
  * about the tasks `owner()` owns (the connection's session). `list` answers one
  * page (`params.cursor`, `params.limit`: 100 by default, at most 1,000) with a
  * `nextCursor` when more follow.
@@ -50,6 +51,16 @@ export function registerTaskRequests(server: Server, registry: TaskRegistry, own
       return { answered: outcome.answered, queued: outcome.queued };
     });
   }
+  // A task's logged events after a sequence number, from the store's log (a store shared by replicas keeps one):
+  // how a client that moved to another replica, or missed events, catches up.
+  server.setRequestHandler(TaskEventsRequest, async (request) => {
+    const taskId = readTaskId(MCPC_METHODS.events, request.params);
+    const { after_seq: afterSeq = 0, limit } = request.params ?? {};
+    if (typeof afterSeq !== "number" || (limit !== undefined && typeof limit !== "number")) {
+      throw invalidParams(`${MCPC_METHODS.events} takes { "task_id", "after_seq": <integer ≥ 0>, "limit"?: <integer> }; got ${describeValue(request.params)}.`);
+    }
+    return { events: await toWireError(() => registry.events(owner(), taskId, afterSeq, limit)) };
+  });
   server.setRequestHandler(ListTasksRequest, async (request) => {
     const { cursor, limit } = request.params ?? {};
     if (cursor !== undefined && typeof cursor !== "string") {

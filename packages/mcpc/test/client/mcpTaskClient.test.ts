@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { McpcClient, type McpcTaskMessage, type TaskHandle } from "../../src/client/index.js";
+import { McpcClient, type TaskHandle, type TaskHandleEvent } from "../../src/client/index.js";
 import { fixture, packageRoot, tsxArgs } from "../e2e/harness.js";
 
 /** A plain SDK server with the SDK's own task runtime: no MCPC at all. */
@@ -30,8 +30,8 @@ async function connect(sdk: Client = new Client({ name: "mcp-task-test", version
   return client;
 }
 
-async function collect(handle: TaskHandle): Promise<McpcTaskMessage[]> {
-  const events: McpcTaskMessage[] = [];
+async function collect(handle: TaskHandle): Promise<TaskHandleEvent[]> {
+  const events: TaskHandleEvent[] = [];
   for await (const event of handle.events()) events.push(event);
   return events;
 }
@@ -101,7 +101,7 @@ describe("McpcClient against a server that speaks MCP tasks (SEP-1686) but not M
     const outcome = await task.stop();
     expect(outcome).toMatchObject({ stopped: true, task: { task_id: task.taskId, status: "cancelled" } });
     expect(await task.result()).toMatchObject({ event: "cancelled", task_id: task.taskId });
-    const rest: McpcTaskMessage[] = [];
+    const rest: TaskHandleEvent[] = [];
     for await (const event of events) rest.push(event);
     expect(rest.at(-1)?.event).toBe("cancelled");
     expect(rest.slice(0, -1).every((event) => event.event === "update")).toBe(true);

@@ -226,16 +226,16 @@ describe("job handle options", () => {
 
     const { client } = await open(stdioTarget(["--conflict", "--tool-prefix", "job_"]));
     const names = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    expect(names).toEqual(["job_result", "job_status", "job_stop", "task_status", "work"]);
+    expect(names).toEqual(["job_result", "job_send", "job_status", "job_stop", "task_status", "work"]);
     expect(textOf(await call(client, "task_status"))).toBe("mine");
   });
 
-  it("toolPrefix job_ names the handle tools job_status, job_result, job_stop, in the tool list and in the handle", async () => {
+  it("toolPrefix job_ names the handle tools job_status, job_result, job_stop, job_send, in the tool list and in the handle", async () => {
     const { client } = await open(stdioTarget(["--handle-after", "300", "--tool-prefix", "job_"]));
     const names = (await client.listTools()).tools.map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(["job_status", "job_result", "job_stop"]));
+    expect(names).toEqual(expect.arrayContaining(["job_status", "job_result", "job_stop", "job_send"]));
     expect(names.filter((name) => name.startsWith("task_"))).toEqual([]);
-    const jobTools = { status: "job_status", result: "job_result", stop: "job_stop" };
+    const jobTools = { status: "job_status", result: "job_result", stop: "job_stop", send: "job_send" };
     const handle = await handOff(client, "steps", { count: 30, ms: 20 });
     expect(handle.handle).toEqual(jobTools);
     expect(textOf(await call(client, "steps", { count: 1_000, ms: 20 }))).toMatch(/call job_status with taskId "[^"]+" to see how it is doing, job_result to wait for its result, job_stop to stop it\.$/);

@@ -22,6 +22,8 @@ function scenarios(target: () => Target) {
       needs_task: "required",
       finally_count: "none",
       add: "none",
+      // The one handle tool an MCP-task client is offered: its way to send a running task a message.
+      task_send: "none",
     });
   });
 

@@ -5,7 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { McpcClient, type McpcMessage, type McpcTaskMessage } from "../../src/client/index.js";
+import { McpcClient, type McpcListenerMessage, type TaskHandleEvent } from "../../src/client/index.js";
 import { fixture, packageRoot, tsxArgs } from "./harness.js";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -59,7 +59,7 @@ async function toolCalls(received: () => Array<Record<string, unknown>>): Promis
 describe("our client against a Python mcpc server (0.2.5–0.2.6, _mcpc_init)", () => {
   it("negotiates the legacy dialect, tags with mcpc_params, and delivers every callback to the handle and the listeners in order", async () => {
     const { client, transport, received, errors } = await connect("_mcpc_init");
-    const heard: McpcMessage[] = [];
+    const heard: McpcListenerMessage[] = [];
     client.on((message) => heard.push(message));
     await client.connect(transport);
     expect(client.dialect).toBe("legacy");
@@ -67,7 +67,7 @@ describe("our client against a Python mcpc server (0.2.5–0.2.6, _mcpc_init)", 
     expect(client.protocolVersion).toBe("0.2.6");
 
     const task = await client.callTool("process_data", { data_id: "data-1" }, { taskId: "task-py" });
-    const events: McpcTaskMessage[] = [];
+    const events: TaskHandleEvent[] = [];
     for await (const event of task.events()) events.push(event);
     // The stand-in lets an update overtake created, as the Python server does: the handle still starts at created.
     expect(events.map((e) => e.event)).toEqual(["created", "update", "update", "update", "complete"]);
@@ -117,7 +117,7 @@ describe("our client against older Python servers", () => {
 describe("the Python handler's names (the migration path)", () => {
   it("wrapStreams, initMcpc / checkMcpcSupport, addEventListener, addMetadata and protocolVersion work as in Python", async () => {
     const { client, sdk, transport, received, errors } = await connect("is_mcpc_enabled", { legacy: false });
-    const heard: McpcMessage[] = [];
+    const heard: McpcListenerMessage[] = [];
     client.addEventListener((message) => heard.push(message));
     await sdk.connect(client.wrapStreams(transport));
     expect(client.protocolVersion).toBeUndefined();

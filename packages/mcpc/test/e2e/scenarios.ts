@@ -5,12 +5,12 @@
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, expect, it } from "vitest";
-import type { McpcClient, TaskHandle } from "../../src/client/index.js";
-import { McpcError, type McpcMessage, type McpcTaskMessage } from "../../src/index.js";
+import type { McpcClient, McpcListenerMessage, TaskHandle, TaskHandleEvent } from "../../src/client/index.js";
+import { McpcError } from "../../src/index.js";
 import { closePlain, openMcpc, openPlain, type TransportTarget } from "./transportHarness.js";
 
-export async function collect(handle: TaskHandle): Promise<McpcTaskMessage[]> {
-  const events: McpcTaskMessage[] = [];
+export async function collect(handle: TaskHandle): Promise<TaskHandleEvent[]> {
+  const events: TaskHandleEvent[] = [];
   for await (const event of handle.events()) events.push(event);
   return events;
 }
@@ -37,7 +37,7 @@ export function coreScenarios(target: () => TransportTarget): void {
   it("our client gets created first, then every event in order with no gap, each once", async () => {
     const client = await mcpc();
     expect(client.mcpcEnabled).toBe(true);
-    const seen: McpcMessage[] = [];
+    const seen: McpcListenerMessage[] = [];
     client.on((message) => seen.push(message));
     const task = await client.callTool("count", { n: 25 });
     expect(task.mode).toBe("background");
@@ -71,7 +71,7 @@ export function coreScenarios(target: () => TransportTarget): void {
     expect((await iterator.next()).value?.event).toBe("update");
     const outcome = await task.stop();
     expect(outcome).toMatchObject({ stopped: true, task: { status: "cancelled" } });
-    const rest: McpcTaskMessage[] = [];
+    const rest: TaskHandleEvent[] = [];
     for await (const event of iterator) rest.push(event);
     expect(rest.filter((e) => e.event === "cancelled")).toHaveLength(1);
     expect(rest.at(-1)?.event).toBe("cancelled");

@@ -1,8 +1,8 @@
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { McpcMessage, McpcTaskMessage } from "../../src/index.js";
-import type { TaskHandle } from "../../src/client/index.js";
+import type { McpcMessage } from "../../src/index.js";
+import type { TaskHandle, TaskHandleEvent } from "../../src/client/index.js";
 import { INITIALIZE, RawProcess, connectMcpc, connectPlain, eventually, fixture } from "./harness.js";
 
 const SERVER = fixture("stdioServer.ts");
@@ -19,8 +19,8 @@ async function mcpc(file = SERVER) {
   return connected;
 }
 
-async function collect(handle: TaskHandle): Promise<McpcTaskMessage[]> {
-  const events: McpcTaskMessage[] = [];
+async function collect(handle: TaskHandle): Promise<TaskHandleEvent[]> {
+  const events: TaskHandleEvent[] = [];
   for await (const event of handle.events()) events.push(event);
   return events;
 }

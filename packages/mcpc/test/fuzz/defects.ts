@@ -4,7 +4,7 @@
  * list of mutations. It describes the bytes as sent; it judges nothing.
  */
 const ENVELOPE_KEYS = new Set(["jsonrpc", "id", "method", "params", "result", "error"]);
-const TOOLS = new Set(["add", "echo", "count_sync", "count", "fail", "nap", "announce", "task_status", "task_result", "task_stop"]);
+const TOOLS = new Set(["add", "echo", "count_sync", "count", "fail", "nap", "announce", "task_status", "task_result", "task_stop", "task_send"]);
 const METHODS = new Set(["ping", "initialize", "tools/list", "tools/call", "mcpc/tasks/get", "mcpc/tasks/stop", "mcpc/tasks/list", "tasks/get", "tasks/result", "tasks/cancel", "tasks/list", "resources/list", "resources/read", "resources/subscribe", "logging/setLevel"]);
 const LEVELS = new Set(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]);
 

@@ -5,7 +5,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { McpcClient, type McpcMessage } from "../../src/client/index.js";
+import { McpcClient, type McpcListenerMessage } from "../../src/client/index.js";
 import { attach, type McpcHelper } from "../../src/helper/index.js";
 import { waitFor } from "../support/async.js";
 import { RawMemoryClient, firstText } from "../support/rawMemoryClient.js";
@@ -149,7 +149,7 @@ describe("attach(server): MCPC for a plain SDK server", () => {
     const client = new McpcClient(new Client({ name: "native", version: "1.0.0" }), { legacy: false });
     await client.connect(await link(server));
     cleanups.push(() => client.close());
-    const heard: McpcMessage[] = [];
+    const heard: McpcListenerMessage[] = [];
     client.on((m) => heard.push(m));
     const task = await client.callTool("watch");
     await waitFor(() => heard.some((m) => m.event === "update"), "a first update");

@@ -71,7 +71,10 @@ export function serveHandleTool(session: CallSession, handles: ResolvedJobHandle
   const { status, result, stop, send } = handles.names;
   if (name !== status && name !== result && name !== stop && name !== send) return undefined;
   return answer(session, handles, name, args, extra).catch((error: unknown) => {
-    if (error instanceof McpcError) return errorResult(error.code === "UNKNOWN_TASK" ? unknownTaskText(error.message, handles) : error.message);
+    if (error instanceof McpcError) {
+      // The code rides along for programs (a client's send reads it back as the same McpcError); the text is for the model.
+      return { ...errorResult(error.code === "UNKNOWN_TASK" ? unknownTaskText(error.message, handles) : error.message), structuredContent: { code: error.code } };
+    }
     throw error;
   });
 }

@@ -3,8 +3,8 @@ import { checkHandleNames, resolveJobHandles } from "../../../src/rungs/handles/
 
 describe("job handle options", () => {
   it("defaults to 45 s and the task_ prefix; false turns handles off", () => {
-    expect(resolveJobHandles(undefined)).toEqual({ afterMs: 45_000, toolPrefix: "task_", names: { status: "task_status", result: "task_result", stop: "task_stop" } });
-    expect(resolveJobHandles({ afterMs: 1_000, toolPrefix: "job_" })?.names).toEqual({ status: "job_status", result: "job_result", stop: "job_stop" });
+    expect(resolveJobHandles(undefined)).toEqual({ afterMs: 45_000, toolPrefix: "task_", names: { status: "task_status", result: "task_result", stop: "task_stop", send: "task_send" } });
+    expect(resolveJobHandles({ afterMs: 1_000, toolPrefix: "job_" })?.names).toEqual({ status: "job_status", result: "job_result", stop: "job_stop", send: "job_send" });
     expect(resolveJobHandles(false)).toBeUndefined();
   });
 
