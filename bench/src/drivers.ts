@@ -41,10 +41,15 @@ export interface Driver {
 
 const LONG = 600_000;
 const stderrMode = process.env.BENCH_DEBUG ? "inherit" : "ignore";
-/** Extra node flags for the servers (e.g. `BENCH_NODE_ARGS=--cpu-prof`, for profiling a figure). */
+/**
+ * Extra node flags for the servers (e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`,
+ * for profiling a figure). With any, servers are not SIGKILLed but left to exit on stdin's
+ * end, so that they write their profiles.
+ */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 function kill(pid: number): void {
+  if (nodeArgs.length > 0) return;
   try {
     process.kill(pid, "SIGKILL");
   } catch {
@@ -256,7 +261,7 @@ interface McpcClientLike {
   callTool(name: string, args: Record<string, unknown>): Promise<McpcHandleLike>;
   close?(): Promise<void>;
 }
-type McpcClientCtor = new (client: Client) => McpcClientLike;
+export type McpcClientCtor = new (client: Client) => McpcClientLike;
 
 /** The `McpcClient` class when `mcpc/client` is built, otherwise the reason it is not. */
 export async function loadMcpcClient(): Promise<McpcClientCtor | string> {

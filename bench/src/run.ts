@@ -1,20 +1,30 @@
 /**
- * `pnpm bench [--quick] [--out <file>] [--rounds <n>]`
+ * `pnpm bench [--quick] [--stdio | --http] [--out <file>] [--rounds <n>]`
  *
- * The full run writes BENCHMARKS.md at the repo root; `--quick` is a smoke mode (seconds)
- * that writes to a temporary file unless `--out` says otherwise.
+ * The full run measures stdio and Streamable HTTP and writes BENCHMARKS.md at the repo
+ * root. `--stdio` or `--http` runs one part only, and `--quick` is a smoke mode
+ * (seconds): both write to a temporary file unless `--out` says otherwise, so
+ * BENCHMARKS.md always holds one whole run.
+ *
+ * Profiling a server: `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` passes flags to
+ * every server process, which are then ended gently (stdin's end, SIGTERM) so they write
+ * their profiles; `BENCH_DEBUG=1` shows their stderr.
  */
 import { EventEmitter } from "node:events";
 import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { renderReport, runBench } from "./bench.js";
+import { runBench } from "./bench.js";
+import { runHttpBench } from "./http/httpBench.js";
+import { renderReport } from "./report.js";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    stdio: { type: "boolean", default: false },
+    http: { type: "boolean", default: false },
     out: { type: "string" },
     rounds: { type: "string" },
   },
@@ -25,11 +35,21 @@ const { values } = parseArgs({
 EventEmitter.defaultMaxListeners = 0;
 
 const quick = values.quick ?? false;
-const out = values.out ?? (quick ? join(tmpdir(), "mcpc-bench-quick.md") : fileURLToPath(new URL("../../BENCHMARKS.md", import.meta.url)));
+// Neither flag: both parts.
+const both = !values.stdio && !values.http;
+const whole = both && !quick;
+const out = values.out ?? (whole ? fileURLToPath(new URL("../../BENCHMARKS.md", import.meta.url)) : join(tmpdir(), "mcpc-bench.md"));
 const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+const config = rounds !== undefined ? { config: { rounds } } : {};
 const command = ["pnpm bench", ...process.argv.slice(2)].join(" ");
 
-const result = await runBench({ quick, ...(rounds !== undefined && { config: { rounds } }) });
-writeFileSync(out, renderReport(result, command));
-process.stderr.write(`\nwrote ${out} (${result.seconds.toFixed(0)} s, ${result.errors.length} failure(s))\n`);
-process.exit(result.errors.length > 0 ? 1 : 0);
+const startedAt = new Date();
+const t0 = performance.now();
+const loadBefore = loadavg()[0] ?? Number.NaN;
+const stdio = both || values.stdio ? await runBench({ quick, ...config }) : undefined;
+const http = both || values.http ? await runHttpBench({ quick, ...config }) : undefined;
+const seconds = (performance.now() - t0) / 1000;
+writeFileSync(out, renderReport({ quick, startedAt, seconds, load: [loadBefore, loadavg()[0] ?? Number.NaN], stdio, http }, command));
+const failures = (stdio?.errors.length ?? 0) + (http?.errors.length ?? 0);
+process.stderr.write(`\nwrote ${out} (${seconds.toFixed(0)} s, ${failures} failure(s))\n`);
+process.exit(failures > 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 /**
  * Keeps the harness from rotting: runs `pnpm bench --quick` in-process (tiny sizes, one round)
- * against freshly built servers and checks that every server answered and every figure is a
- * finite number. It says nothing about speed.
+ * against freshly built servers, stdio then Streamable HTTP, and checks that every server
+ * answered and every figure is a finite number. It says nothing about speed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS, SERVERS, renderReport, runBench, type BenchResult } from "../src/bench.js";
+import { METRICS, SERVERS, runBench, type BenchResult } from "../src/bench.js";
+import { HTTP_METRICS, HTTP_SERVERS, runHttpBench, type HttpBenchResult } from "../src/http/httpBench.js";
+import type { FigureSet, MetricDef } from "../src/recorder.js";
+import { renderReport } from "../src/report.js";
 
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const mcpcDir = fileURLToPath(new URL("../../packages/mcpc", import.meta.url));
@@ -23,41 +26,65 @@ function tscBin(cwd: string): string {
   throw new Error("typescript is not installed");
 }
 
-describe("pnpm bench --quick", () => {
-  let result: BenchResult;
+function expectFinite(set: FigureSet, metrics: readonly MetricDef[]): void {
+  for (const metric of metrics) {
+    const byColumn = set.samples[metric.key];
+    if (!byColumn) continue; // the McpcClient-only rows when mcpc/client is not built
+    for (const [column, values] of Object.entries(byColumn)) {
+      for (const value of values) expect(Number.isFinite(value), `${metric.key} of ${column} is ${value}`).toBe(true);
+    }
+  }
+}
 
+let stdio: BenchResult;
+let http: HttpBenchResult;
+
+beforeAll(() => {
+  // The servers run as plain `node` on compiled JS: build mcpc and the bench first.
+  tsc(mcpcDir);
+  tsc(benchDir);
+});
+
+describe("pnpm bench --quick --stdio", () => {
   beforeAll(async () => {
-    // The servers run as plain `node` on compiled JS: build mcpc and the bench first.
-    tsc(mcpcDir);
-    tsc(benchDir);
-    result = await runBench({ quick: true, log: () => undefined });
+    stdio = await runBench({ quick: true, log: () => undefined });
   });
 
   it("every server answered every figure", () => {
-    expect(result.errors).toEqual([]);
+    expect(stdio.errors).toEqual([]);
     for (const server of SERVERS) {
-      for (const metric of ["tp.client.eps", "tp.bare.eps", "tp.first.cpu", "lat.p50", "scale.rss", "cold.list", "echo.cps"]) {
-        expect(result.samples[metric]?.[server.id], `${metric} of ${server.id}`).toHaveLength(1);
+      for (const metric of ["tp.client.eps", "tp.bare.eps", "tp.first.cpu", "lat.p50", "scale.rss", "scale.p50", "cold.list", "echo.cps"]) {
+        expect(stdio.samples[metric]?.[server.id], `${metric} of ${server.id}`).toHaveLength(1);
       }
     }
   });
 
-  it("every figure is a finite number", () => {
-    for (const metric of METRICS) {
-      const byColumn = result.samples[metric.key];
-      if (!byColumn) continue; // the McpcClient-only rows when mcpc/client is not built
-      for (const [column, values] of Object.entries(byColumn)) {
-        for (const value of values) expect(Number.isFinite(value), `${metric.key} of ${column} is ${value}`).toBe(true);
-      }
+  it("every figure is a finite number", () => expectFinite(stdio, METRICS));
+});
+
+describe("pnpm bench --quick --http", () => {
+  beforeAll(async () => {
+    http = await runHttpBench({ quick: true, log: () => undefined });
+  });
+
+  it("every HTTP server answered every figure", () => {
+    expect(http.errors).toEqual([]);
+    for (const server of HTTP_SERVERS) {
+      for (const metric of HTTP_METRICS) expect(http.samples[metric.key]?.[server.id], `${metric.key} of ${server.id}`).toHaveLength(1);
     }
   });
 
-  it("renders a report", () => {
+  it("every HTTP figure is a finite number", () => expectFinite(http, HTTP_METRICS));
+});
+
+describe("the report", () => {
+  it("renders both parts", () => {
     const out = join(mkdtempSync(join(tmpdir(), "mcpc-bench-")), "BENCHMARKS.md");
-    writeFileSync(out, renderReport(result, "pnpm bench --quick"));
+    writeFileSync(out, renderReport({ quick: true, startedAt: new Date(), seconds: 1, load: [0, 0], stdio, http }, "pnpm bench --quick"));
     const text = readFileSync(out, "utf8");
-    expect(text).toContain("## Ratios to the raw SDK");
-    expect(text).toContain("## Ratios to the floor");
-    for (const server of SERVERS) expect(text).toContain(server.label);
+    for (const heading of ["## stdio", "### Ratios to the raw SDK (stdio)", "### Ratios to the floor (stdio)", "## Streamable HTTP", "### Ratios to the raw SDK (HTTP)", "### How it is measured (HTTP)"]) {
+      expect(text).toContain(heading);
+    }
+    for (const server of [...SERVERS, ...HTTP_SERVERS]) expect(text).toContain(server.label);
   });
 });

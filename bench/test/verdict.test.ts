@@ -1,6 +1,6 @@
 /** The fastmcp comparison calls a figure only when the rounds agree. */
 import { describe, expect, it } from "vitest";
-import { verdict } from "../src/bench.js";
+import { verdict } from "../src/tables.js";
 
 describe("verdict", () => {
   it("calls a win or a loss when at least 80 % of the rounds agree", () => {

@@ -25,3 +25,18 @@ export function sleep(ms: number): Promise<void> {
 
 export const STREAM_DESCRIPTION = "Emits n updates, one every intervalMs milliseconds (0: as fast as possible), then returns.";
 export const ECHO_DESCRIPTION = "Returns its text at once.";
+
+/** The port an HTTP bench server is told to listen on: `node server.js <port>` (the harness picks a free one). */
+export function portArg(): number {
+  const port = Number(process.argv[2]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`usage: node ${process.argv[1] ?? "server.js"} <port>`);
+  return port;
+}
+
+/** Tells the harness the server is listening: the line it waits for (cold start to listening). */
+export function announceListening(port: number): void {
+  process.stdout.write(`listening ${port}\n`);
+}
+
+/** Where the HTTP bench servers serve Streamable HTTP (fastmcp's default endpoint, and mcpc's). */
+export const MCP_PATH = "/mcp";

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CoalescingWriter, MAX_WRITE, type RawOutput } from "../../src/transports/coalescingWriter.js";
 
 /** A fake stdout: records each real write; `full` makes write return false until `drain()`; `broken` fails writes (EPIPE). */
@@ -22,9 +22,10 @@ class FakeOut extends EventEmitter implements RawOutput {
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("CoalescingWriter", () => {
-  it("writes the first message of a turn at once and joins the rest of the turn into one real write, in order", async () => {
+  it("writes a lone message at once and joins a burst into one real write at the end of the turn, in order", async () => {
     const out = new FakeOut();
-    const writer = new CoalescingWriter(out);
+    let clock = 0;
+    const writer = new CoalescingWriter(out, { now: () => clock });
     expect(writer.write("a\n")).toBe(true);
     expect(out.writes).toEqual(["a\n"]);
     expect(writer.write("b\n")).toBe(true);
@@ -33,15 +34,42 @@ describe("CoalescingWriter", () => {
     expect(out.writes).toEqual(["a\n"]);
     await tick();
     expect(out.writes).toEqual(["a\n", "b\nc\nd\n"]);
-    // A new turn: its first message goes out at once again.
+    // After a quiet moment a message is lone again: out at once; one close behind it starts a burst.
+    clock += 1;
     writer.write("e\n");
     expect(out.writes).toEqual(["a\n", "b\nc\nd\n", "e\n"]);
+    writer.write("f\n");
+    expect(out.writes).toHaveLength(3);
     await tick();
+    expect(out.writes).toEqual(["a\n", "b\nc\nd\n", "e\n", "f\n"]);
+  });
+
+  it("schedules nothing for lone messages: a stream at ~1,000 events/s costs no extra turn of the event loop", async () => {
+    const out = new FakeOut();
+    let clock = 0;
+    const writer = new CoalescingWriter({ write: (chunk) => out.write(chunk), once: (event, listener) => out.once(event, listener) }, { now: () => clock });
+    const immediates = vi.spyOn(globalThis, "setImmediate");
+    try {
+      for (let i = 0; i < 100; i++) {
+        clock += 1;
+        writer.write(`${i}\n`);
+      }
+      expect(immediates).not.toHaveBeenCalled();
+      expect(out.writes).toHaveLength(100);
+      // A burst schedules one, not one per message.
+      for (let i = 0; i < 100; i++) writer.write(`burst ${i}\n`);
+      expect(immediates).toHaveBeenCalledTimes(1);
+    } finally {
+      immediates.mockRestore();
+    }
+    await tick();
+    expect(out.writes).toHaveLength(101);
+    expect(out.writes[100]).toBe(Array.from({ length: 100 }, (_, i) => `burst ${i}\n`).join(""));
   });
 
   it("writes at once when a pipe's worth has gathered", async () => {
     const out = new FakeOut();
-    const writer = new CoalescingWriter(out, { flushAt: 4 });
+    const writer = new CoalescingWriter(out, { flushAt: 4, now: () => 0 });
     writer.write("first");
     writer.write("ab");
     expect(out.writes).toEqual(["first"]);
