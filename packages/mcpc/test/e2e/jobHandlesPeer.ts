@@ -5,7 +5,6 @@
  * (or after its block), even when the test fails.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -17,9 +16,9 @@ import {
   type ClientCapabilities,
   type LoggingMessageNotification,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll } from "vitest";
-import { ChildHttpServer } from "./childHttpServer.js";
-import { fixture, packageRoot, tsxArgs } from "./harness.js";
+import { afterEach } from "vitest";
+import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("jobHandlesServer.ts");
 /** The server-wide handle threshold of the scenarios (the fixture's `eager_steps` keeps its own 200 ms). */
@@ -30,44 +29,15 @@ export const HANDLE_TOOLS = { status: "task_status", result: "task_result", stop
 // ---------------------------------------------------------------------------
 // Targets and sessions
 
-export interface Target {
-  readonly name: "stdio" | "streamable-http";
-  /** A client transport to a new session (for stdio, a new server process). */
-  transport(): Transport;
-}
-
-export interface HttpTarget extends Target {
-  readonly url: () => URL;
-}
+export type { HttpTarget, Target } from "./fixtureTargets.js";
 
 export function stdioTarget(args: readonly string[] = OPTIONS): Target {
-  return {
-    name: "stdio",
-    transport: () =>
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [...tsxArgs(FIXTURE), ...args],
-        cwd: packageRoot,
-        stderr: "ignore",
-        env: { ...process.env, NODE_OPTIONS: "" } as Record<string, string>,
-      }),
-  };
+  return stdioFixture(FIXTURE, args);
 }
 
 /** One HTTP server for the tests of a describe block: started before them, stopped after them even when one fails. */
 export function httpTargetForBlock(args: readonly string[] = OPTIONS): HttpTarget {
-  let server: ChildHttpServer | undefined;
-  beforeAll(async () => {
-    server = await ChildHttpServer.start(FIXTURE, ["--http", ...args]);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const url = () => {
-    if (!server) throw new Error("the HTTP fixture is not running");
-    return server.url;
-  };
-  return { name: "streamable-http", url, transport: () => new StreamableHTTPClientTransport(url()) };
+  return httpFixtureForBlock(FIXTURE, args);
 }
 
 export const cleanups: Array<() => Promise<unknown>> = [];

@@ -4,10 +4,8 @@
  * server opened here is closed after each test (or after its block).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ProgressCallback } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolResultSchema,
   ElicitRequestSchema,
@@ -17,10 +15,10 @@ import {
   type ElicitResult,
   type Task,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterEach } from "vitest";
 import { waitFor } from "../support/async.js";
-import { ChildHttpServer } from "./childHttpServer.js";
-import { fixture, packageRoot, tsxArgs } from "./harness.js";
+import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("mcpTasksServer.ts");
 /** The server options every test here runs with (see the fixture's header). */
@@ -31,42 +29,15 @@ export const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 // ---------------------------------------------------------------------------
 // Targets and sessions
 
-export interface Target {
-  readonly name: "stdio" | "streamable-http";
-  /** A client transport to a new session (for stdio, a new server process). */
-  transport(headers?: Record<string, string>): Transport;
-}
+export type { HttpTarget, Target } from "./fixtureTargets.js";
 
 export function stdioTarget(args: readonly string[] = OPTIONS): Target {
-  return {
-    name: "stdio",
-    transport: () =>
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [...tsxArgs(FIXTURE), ...args],
-        cwd: packageRoot,
-        stderr: "ignore",
-        env: { ...process.env, NODE_OPTIONS: "" } as Record<string, string>,
-      }),
-  };
+  return stdioFixture(FIXTURE, args);
 }
 
 /** One HTTP server for the tests of a describe block: started before them, stopped after them even when one fails. */
-export function httpTargetForBlock(args: readonly string[] = OPTIONS): Target {
-  let server: ChildHttpServer | undefined;
-  beforeAll(async () => {
-    server = await ChildHttpServer.start(FIXTURE, ["--http", ...args]);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return {
-    name: "streamable-http",
-    transport: (headers = {}) => {
-      if (!server) throw new Error("the HTTP fixture is not running");
-      return new StreamableHTTPClientTransport(server.url, { requestInit: { headers } });
-    },
-  };
+export function httpTargetForBlock(args: readonly string[] = OPTIONS): HttpTarget {
+  return httpFixtureForBlock(FIXTURE, args);
 }
 
 export const cleanups: Array<() => Promise<unknown>> = [];

@@ -5,14 +5,12 @@
  * after its block), even when the test fails.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterEach } from "vitest";
 import { McpcClient, type McpcClientOptions, type TaskHandle, type TaskHandleEvent } from "../../src/client/index.js";
-import { ChildHttpServer } from "./childHttpServer.js";
-import { fixture, packageRoot, tsxArgs } from "./harness.js";
+import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("inboxServer.ts");
 export const QUESTION = "Which match did you mean?";
@@ -22,42 +20,15 @@ export const CHOICE_SCHEMA = { type: "object", properties: { choice: { type: "st
 // ---------------------------------------------------------------------------
 // Targets
 
-export interface Target {
-  readonly name: "stdio" | "streamable-http";
-  /** A client transport to a new session (for stdio, a new server process). */
-  transport(): Transport;
-}
+export type { HttpTarget, Target } from "./fixtureTargets.js";
 
 export function stdioTarget(args: readonly string[] = []): Target {
-  return {
-    name: "stdio",
-    transport: () =>
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [...tsxArgs(FIXTURE), ...args],
-        cwd: packageRoot,
-        stderr: "ignore",
-        env: { ...process.env, NODE_OPTIONS: "" } as Record<string, string>,
-      }),
-  };
+  return stdioFixture(FIXTURE, args);
 }
 
 /** One HTTP server for the tests of a describe block: started before them, stopped after them even when one fails. */
-export function httpTargetForBlock(args: readonly string[] = []): Target {
-  let server: ChildHttpServer | undefined;
-  beforeAll(async () => {
-    server = await ChildHttpServer.start(FIXTURE, ["--http", ...args]);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return {
-    name: "streamable-http",
-    transport: () => {
-      if (!server) throw new Error("the HTTP fixture is not running");
-      return new StreamableHTTPClientTransport(server.url);
-    },
-  };
+export function httpTargetForBlock(args: readonly string[] = []): HttpTarget {
+  return httpFixtureForBlock(FIXTURE, args);
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
