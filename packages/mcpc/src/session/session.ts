@@ -31,6 +31,7 @@ import { handleToolsWire, sendToolWire } from "../rungs/handles/handleTools.js";
 import { handlesFor } from "../rungs/handles/handleRung.js";
 import { TaskResources } from "../rungs/handles/taskResources.js";
 import { PlainEvents } from "./plainEvents.js";
+import { LazyValidator } from "./lazyValidator.js";
 import { registerResourceHandlers } from "./resourceHandlers.js";
 import { registerCompletionHandler, registerPromptHandlers } from "./promptHandlers.js";
 
@@ -104,6 +105,7 @@ export class Session {
           experimental: { [MCPC_CAPABILITY]: { version: MCPC_NATIVE_VERSION, provider: name } },
         },
         ...(instructions !== undefined && { instructions }),
+        jsonSchemaValidator: new LazyValidator(),
       },
     );
     this.server.onerror = (error) => runtime.logger("warning", `session ${this.id}: ${error.message}`);
