@@ -231,7 +231,7 @@ async function create(rawArgs: string[], io: ShellIo): Promise<number> {
 
   const run = pm === "npm" ? "npm run" : "pnpm";
   const cd = relative(io.cwd, dir) || ".";
-  const steps = [`cd ${cd}`, ...(installed ? [] : [`${pm} install`]), `${run} dev      # runs src/server.ts, restarting on change`, `${pm} test        # builds and tests it`, `${run} build && ${pm} start`];
+  const steps = [`cd ${cd}`, ...(installed ? [] : [`${pm} install`]), `${run} dev      # runs src/server.ts, reloading it on save (the host stays connected)`, `${pm} test        # builds and tests it`, `${run} build && ${pm} start`];
   const next = `Next steps:\n${steps.map((step) => `  ${step}`).join("\n")}\nREADME.md shows how to add the server to Claude Desktop, VS Code and Cursor.\n`;
   if (ask) clack.outro(next);
   else io.stdout(next);
