@@ -64,15 +64,19 @@ describe.skipIf(SKIP_REASON !== undefined)("two replicas of process-data on Redi
   });
 
   /** Two replicas and a proxy in front of them; sessions go to r1, r2, r1, … */
+  let pairs = 0;
   async function twoReplicas(options: { stepMs: number; leaseMs?: number; redisUrl?: string }) {
     const common = { redisUrl: options.redisUrl ?? url(), tokens: [TOKEN, "token-beta"], stepMs: options.stepMs, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) };
-    const [r1, r2] = await Promise.all([ExampleReplica.start({ ...common, replicaId: "r1" }), ExampleReplica.start({ ...common, replicaId: "r2" })]);
+    // Replica ids of their own per test: the tests share one Redis, and a replica id a killed replica of an earlier
+    // test left behind (its lease, its running set) must not meet a new replica of the same name.
+    const ids = [`r1-${++pairs}`, `r2-${pairs}`] as const;
+    const [r1, r2] = await Promise.all([ExampleReplica.start({ ...common, replicaId: ids[0] }), ExampleReplica.start({ ...common, replicaId: ids[1] })]);
     const proxy = await StickyProxy.start([r1.url, r2.url]);
     cleanups.push(() => proxy.close());
     // What the test reads Redis through: a store that never judges a lease within a test.
     const observer = makeStore(options.redisUrl ?? url(), { prefix: "mcpc:", replicaId: "observer", leaseMs: 600_000 });
     await observer.ready();
-    return { r1, r2, proxy, observer };
+    return { r1, r2, proxy, observer, ids };
   }
 
   it("a task started through replica 1 is listed, checked and stopped through a session on replica 2: its finally runs on replica 1, exactly one cancelled", async () => {
@@ -140,7 +144,7 @@ describe.skipIf(SKIP_REASON !== undefined)("two replicas of process-data on Redi
 
   it("kill -9 replica 1 mid-task: within the lease, replica 2 reports the task failed naming r1, with exactly one terminal event; a second sweep changes nothing", async () => {
     const leaseMs = 600;
-    const { r1, proxy, observer } = await twoReplicas({ stepMs: 3_000, leaseMs });
+    const { r1, proxy, observer, ids } = await twoReplicas({ stepMs: 3_000, leaseMs });
     const one = await connect(proxy);
     const two = await connect(proxy);
     const handle = await one.client.callTool("process_data", { url: "https://example.com/doomed.csv" });
@@ -151,7 +155,7 @@ describe.skipIf(SKIP_REASON !== undefined)("two replicas of process-data on Redi
     const failed = await until(() => two.client.check(handle.taskId), (task) => task.status === "failed", "the lease failure", 5_000);
     // The lease lapses at most leaseMs after its last renewal; replica 2 looks every third of it.
     expect(Date.now() - killedAt).toBeLessThan(leaseMs * 3);
-    expect(failed.error).toContain('Replica "r1" stopped renewing its lease');
+    expect(failed.error).toContain(`Replica "${ids[0]}" stopped renewing its lease`);
     const events = (await observer.events(TOKEN, handle.taskId, 0)) ?? [];
     expect(terminal(events)).toEqual([expect.objectContaining({ event: "failed", seq: failed.seq })]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
@@ -183,9 +187,7 @@ describe.skipIf(SKIP_REASON !== undefined)("two replicas of process-data on Redi
   });
 
   it("a client whose replica died catches up on replica 2: the events it missed, then the failure naming the lost replica, once", async () => {
-    // A lease long against an event-loop stall of a loaded CI machine: a replica that stalls past it judges no one
-    // until it has held its own lease that long again, and a 600 ms lease kept replica 2 from judging once in CI.
-    const { r1, proxy } = await twoReplicas({ stepMs: 400, leaseMs: 1_500 });
+    const { r1, proxy, ids } = await twoReplicas({ stepMs: 400, leaseMs: 1_500 });
     const one = await connect(proxy);
     await connect(proxy);
     const handle = await one.client.callTool("process_data", { url: "https://example.com/orphan.csv" });
@@ -199,7 +201,7 @@ describe.skipIf(SKIP_REASON !== undefined)("two replicas of process-data on Redi
     for await (const event of again.client.replay(handle.taskId, { afterSeq: lastSeen, pollMs: 50 })) caughtUp.push(event);
     expect(caughtUp.map((e) => e.seq)).toEqual(caughtUp.map((_e, i) => lastSeen + i + 1));
     expect(terminal(caughtUp)).toEqual([expect.objectContaining({ event: "failed" })]);
-    expect(caughtUp.at(-1)?.payload).toContain('Replica "r1" stopped renewing its lease');
+    expect(caughtUp.at(-1)?.payload).toContain(`Replica "${ids[0]}" stopped renewing its lease`);
   }, 60_000);
 
   it("1,000 background tasks across two replicas complete, with no event lost (live to each session, and in Redis)", async () => {
