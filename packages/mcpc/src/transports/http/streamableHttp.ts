@@ -8,6 +8,7 @@ import { clientKey, type HttpContext } from "./httpContext.js";
 import { cancelWhenAbandoned } from "./postCancellation.js";
 import { readJsonBody } from "./requestBody.js";
 import { ResponseGauge } from "./responseGauge.js";
+import { installNotificationPath } from "./notificationPath.js";
 import { HTTP_ERROR_CODES, refuse } from "./security.js";
 import type { HttpSession } from "./sessionTable.js";
 
@@ -81,6 +82,7 @@ async function openSession(context: HttpContext, request: IncomingMessage, respo
     keepAliveMs: options.keepAliveMs,
     ...(options.retryIntervalMs !== undefined && { retryInterval: options.retryIntervalMs }),
   });
+  installNotificationPath(transport);
   const entry: HttpSession = {
     kind: "streamable-http",
     id,
