@@ -5,6 +5,12 @@ import type { KeySpace } from "./keys.js";
 import { encodeStored, isTerminal } from "./recordCodec.js";
 import { FAIL_TASK, FORGET_REPLICA } from "./scripts.js";
 
+/**
+ * At how many of its ticks in a row a replica must find another's lease missing
+ * before it judges it: see {@link ReplicaLease} `#look`.
+ */
+const LOOKS_TO_JUDGE = 3;
+
 /** What a {@link ReplicaLease} needs to know. */
 export interface ReplicaLeaseOptions {
   readonly replicaId: string;
@@ -23,7 +29,8 @@ export interface ReplicaLeaseOptions {
  * other replicas that run tasks: the running tasks of one whose lease has
  * lapsed (it was killed, or lost Redis for longer than the lease) are marked
  * `failed`, with a reason that names it, by whichever replica notices first,
- * exactly once (a compare-and-set on the record, see `FAIL_TASK`).
+ * exactly once (a compare-and-set on the record, see `FAIL_TASK`). On the ticks
+ * a lease is judged once it has been missing at three looks in a row.
  */
 export class ReplicaLease {
   readonly #connection: RedisConnection;
@@ -35,6 +42,8 @@ export class ReplicaLease {
   #renewedAt = 0;
   /** No other replica is judged before this time (see {@link #tick}). */
   #judgeAfter = 0;
+  /** The other replicas whose lease was missing at the latest looks, and at how many in a row (see {@link #look}). */
+  #suspects = new Map<string, number>();
 
   constructor(connection: RedisConnection, keys: KeySpace, options: ReplicaLeaseOptions) {
     this.#connection = connection;
@@ -71,30 +80,22 @@ export class ReplicaLease {
   }
 
   /**
-   * Fails the running tasks of every replica whose lease has lapsed.
+   * Fails, now, the running tasks of every replica whose lease has lapsed (its
+   * caller has seen enough: `checkReplicas()`, or a runner that does not answer).
    * @returns how many tasks this call failed
    */
   async checkOthers(now = Date.now()): Promise<number> {
-    const replicas = ((await this.#connection.send(["SMEMBERS", this.#keys.replicas])) as string[]).filter((id) => id !== this.#options.replicaId);
-    if (replicas.length === 0) return 0;
-    const leases = (await this.#connection.send(["MGET", ...replicas.map((id) => this.#keys.lease(id))])) as unknown[];
     let failed = 0;
-    for (const [i, id] of replicas.entries()) {
-      if (leases[i] !== null && leases[i] !== undefined) continue;
-      const reason = `Replica "${id}" stopped renewing its lease (it stopped, or lost Redis) while the task ran; its outcome is unknown.`;
-      const count = await this.#failTasksOf(id, now, reason);
-      if (count > 0) this.#options.logger("warning", `replica "${id}" stopped renewing its lease: ${count} of its running task(s) marked failed.`);
-      failed += count;
-      await this.#forget(id);
-    }
+    for (const id of await this.#lapsed()) failed += await this.#judge(id, now);
     return failed;
   }
 
   /**
-   * True once this replica may judge the others' leases: it has held its own
-   * for a whole lease without a gap (since it started, reconnected or stalled;
-   * see {@link #tick}). Before that, a lease that looks lapsed may have lapsed
-   * for the same outage this replica just came through.
+   * True once this replica may judge the others' leases: a whole lease has
+   * passed since it started, since it reconnected, and since it last went a
+   * whole lease without renewing its own (see {@link #tick}). Before that, a
+   * lease that looks lapsed may have lapsed for the same outage this replica
+   * just came through, and its holder may still be reconnecting.
    */
   mayJudge(now = Date.now()): boolean {
     return now >= this.#judgeAfter && now - this.#connection.readySince >= this.#options.leaseMs;
@@ -113,16 +114,61 @@ export class ReplicaLease {
       const { leaseMs } = this.#options;
       const previous = this.#renewedAt;
       await this.#renew();
-      // Renewals normally come a third of a lease apart. A longer gap means Redis (or the link to it, or
-      // this process) stalled, and the other replicas' leases may have run out for the same reason: they
-      // get one whole lease to renew before anybody is judged. Likewise after a reconnection.
-      if (this.#renewedAt - previous > leaseMs / 2) this.#judgeAfter = this.#renewedAt + leaseMs;
-      if (this.mayJudge()) await this.checkOthers();
+      // A whole lease between two renewals: this replica's own lease lapsed. Redis, the link to it or this
+      // process was away that long, and so may the others have been (and be reconnecting still, with a
+      // backoff of up to 2 s): they get a whole lease to renew before anybody is judged, as after a
+      // reconnection. Shorter gaps postpone nothing: a loaded event loop makes gaps of over half a lease
+      // common, and a replica that postponed at each would never judge anyone (a killed replica's tasks
+      // would stay `working`). What a short stall may have made look lapsed, #look's repeated looks clear up.
+      if (this.#renewedAt - previous >= leaseMs) this.#judgeAfter = this.#renewedAt + leaseMs;
+      if (this.mayJudge()) await this.#look();
+      // Looks from before an outage say nothing about after it.
+      else this.#suspects.clear();
     } catch {
       // Redis away: the connection reports it once; the next tick tries again.
     } finally {
       this.#ticking = false;
     }
+  }
+
+  /**
+   * The tick's look at the others. A replica whose lease is missing is judged
+   * once it has been missing at {@link LOOKS_TO_JUDGE} looks in a row, two
+   * renewal intervals (two thirds of a lease) at least. A lease can look lapsed
+   * to one look for a moment: Redis froze, or the host paused, or this process
+   * stalled between its renewal and its read, and the holder, held up by the
+   * same stall, has not renewed yet. A live holder renews within two intervals
+   * (its overdue timer fires as soon as it runs again); one that cannot is
+   * behind by as much as would lapse its lease in any case.
+   */
+  async #look(): Promise<void> {
+    const suspects = new Map<string, number>();
+    for (const id of await this.#lapsed()) suspects.set(id, (this.#suspects.get(id) ?? 0) + 1);
+    this.#suspects = suspects;
+    for (const [id, looks] of suspects) {
+      if (looks >= LOOKS_TO_JUDGE) await this.#judge(id, Date.now());
+    }
+  }
+
+  /** The other replicas (that run or ran tasks) whose lease is missing. */
+  async #lapsed(): Promise<string[]> {
+    const replicas = ((await this.#connection.send(["SMEMBERS", this.#keys.replicas])) as string[]).filter((id) => id !== this.#options.replicaId);
+    if (replicas.length === 0) return [];
+    const leases = (await this.#connection.send(["MGET", ...replicas.map((id) => this.#keys.lease(id))])) as unknown[];
+    return replicas.filter((_id, i) => leases[i] === null || leases[i] === undefined);
+  }
+
+  /**
+   * Fails the running tasks of a replica whose lease was read as lapsed, and forgets it.
+   * @returns how many tasks this call failed
+   */
+  async #judge(replicaId: string, now: number): Promise<number> {
+    const reason = `Replica "${replicaId}" stopped renewing its lease (it stopped, or lost Redis) while the task ran; its outcome is unknown.`;
+    // With its lease: FAIL_TASK refuses if the lease is back (the replica restarted under its id since it was read).
+    const count = await this.#failTasksOf(replicaId, now, reason, this.#keys.lease(replicaId));
+    if (count > 0) this.#options.logger("warning", `replica "${replicaId}" stopped renewing its lease: ${count} of its running task(s) marked failed.`);
+    await this.#forget(replicaId);
+    return count;
   }
 
   async #renew(): Promise<void> {
@@ -131,7 +177,8 @@ export class ReplicaLease {
     this.#renewedAt = Date.now();
   }
 
-  async #failTasksOf(replicaId: string, now: number, reason: string): Promise<number> {
+  /** `lease`: the judged replica's (see `FAIL_TASK`); none for this replica's own previous run. */
+  async #failTasksOf(replicaId: string, now: number, reason: string, lease?: string): Promise<number> {
     const running = this.#keys.running(replicaId);
     const members = (await this.#connection.send(["SMEMBERS", running])) as string[];
     let failed = 0;
@@ -145,14 +192,12 @@ export class ReplicaLease {
         await this.#connection.send(["SREM", running, member]);
         continue;
       }
+      const scriptKeys = [keys.record, keys.events, this.#keys.expiries, running, ...(lease === undefined ? [] : [lease])];
       const changed = await this.#connection.send([
         "EVALSHA",
         FAIL_TASK.sha,
-        "4",
-        keys.record,
-        keys.events,
-        this.#keys.expiries,
-        running,
+        String(scriptKeys.length),
+        ...scriptKeys,
         current as string,
         next.json,
         String(next.expiresAt),

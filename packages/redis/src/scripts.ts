@@ -71,12 +71,20 @@ return 1
  * Ends a task of a replica whose lease lapsed, if its record is still the one
  * read (compare and set): of several replicas that notice at once, one does it.
  *
- * KEYS: record, event log, expiry index, the lapsed replica's running set.
+ * When another replica is judged its lease comes as a fifth key, and a lease
+ * that is there again means no: the replica came back under the same id after
+ * the judge read its lease as lapsed, and the task, read from its running set
+ * since, may be one the new run started (a live task, failed by mistake). A
+ * replica failing its own previous run's tasks at start passes no lease: the
+ * killed run's may not have run out yet.
+ *
+ * KEYS: record, event log, expiry index, the replica's running set, [the judged replica's lease].
  * ARGV: record JSON as read, failed record JSON, expiry, entry id, payload JSON, expiry member, MAXLEN,
  * the task's end channel (told, for replicas that wait for its end).
  * Returns 1 when this call failed the task.
  */
 export const FAIL_TASK = script(`
+if KEYS[5] and redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
 redis.pcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], ARGV[4], 'e', 'failed', 'p', ARGV[5])
