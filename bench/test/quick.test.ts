@@ -1,7 +1,7 @@
 /**
  * Keeps the harness from rotting: runs `pnpm bench --quick` in-process (tiny sizes, one round)
- * against freshly built servers, stdio then Streamable HTTP, and checks that every server
- * answered and every figure is a finite number. It says nothing about speed.
+ * against freshly built servers, stdio, Streamable HTTP, then replicas on Redis, and checks that
+ * every server answered and every figure is a finite number. It says nothing about speed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,11 +12,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { METRICS, SERVERS, runBench, type BenchResult } from "../src/bench.js";
 import { HTTP_METRICS, HTTP_SERVERS, runHttpBench, type HttpBenchResult } from "../src/http/httpBench.js";
 import type { FigureSet, MetricDef } from "../src/recorder.js";
+import { REDIS_METRICS, STORES, runRedisBench, type RedisBenchResult } from "../src/replicas/replicaBench.js";
+import { findRedisServer } from "../src/replicas/redisServer.js";
 import { renderReport } from "../src/report.js";
 
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const mcpcDir = fileURLToPath(new URL("../../packages/mcpc", import.meta.url));
-const tsc = (cwd: string) => execFileSync(process.execPath, [tscBin(cwd), "-p", "tsconfig.build.json"], { cwd, stdio: "inherit" });
+const redisDir = fileURLToPath(new URL("../../packages/redis", import.meta.url));
+const tsc = (cwd: string, ...flags: string[]) => execFileSync(process.execPath, [tscBin(cwd), "-p", "tsconfig.build.json", ...flags], { cwd, stdio: "inherit" });
 
 function tscBin(cwd: string): string {
   for (const dir of [cwd, join(cwd, ".."), join(cwd, "../..")]) {
@@ -38,10 +41,13 @@ function expectFinite(set: FigureSet, metrics: readonly MetricDef[]): void {
 
 let stdio: BenchResult;
 let http: HttpBenchResult;
+let redis: RedisBenchResult | undefined;
 
 beforeAll(() => {
-  // The servers run as plain `node` on compiled JS: build mcpc and the bench first.
+  // The servers run as plain `node` on compiled JS: build mcpc, @mcpc/redis (its build: declarations, then one bundle) and the bench first.
   tsc(mcpcDir);
+  tsc(redisDir, "--emitDeclarationOnly");
+  execFileSync(process.execPath, ["scripts/bundle.mjs"], { cwd: redisDir, stdio: "inherit" });
   tsc(benchDir);
 });
 
@@ -77,14 +83,40 @@ describe("pnpm bench --quick --http", () => {
   it("every HTTP figure is a finite number", () => expectFinite(http, HTTP_METRICS));
 });
 
+// Without redis-server the part is skipped, as `pnpm bench` skips it; under CI it must run, so there the test fails instead.
+describe.skipIf(!findRedisServer() && !process.env.CI)("pnpm bench --quick --redis", () => {
+  beforeAll(async () => {
+    redis = await runRedisBench({ quick: true, log: () => undefined });
+  });
+
+  it("ran, on a redis-server of its own", () => {
+    expect(redis?.skipped, "CI is set: the Redis part must run (.ci/run installs redis-server)").toBeUndefined();
+    expect(redis?.errors).toEqual([]);
+  });
+
+  it("both stores ran, and no event was lost", () => {
+    for (const store of STORES) {
+      expect(redis?.samples["r.eps"]?.[store.id], `events/s of the ${store.label}`).toHaveLength(1);
+      expect(redis?.samples["r.lost"]?.[store.id], `events lost with the ${store.label}`).toEqual([0]);
+    }
+    // Every event of every task is in Redis's logs: the replicas really wrote to the store.
+    expect(redis?.samples["r.missing"]?.redis).toEqual([0]);
+  });
+
+  it("every Redis figure is a finite number", () => {
+    if (redis) expectFinite(redis, REDIS_METRICS);
+  });
+});
+
 describe("the report", () => {
-  it("renders both parts", () => {
+  it("renders every part", () => {
     const out = join(mkdtempSync(join(tmpdir(), "mcpc-bench-")), "BENCHMARKS.md");
-    writeFileSync(out, renderReport({ quick: true, startedAt: new Date(), seconds: 1, load: [0, 0], stdio, http }, "pnpm bench --quick"));
+    writeFileSync(out, renderReport({ quick: true, startedAt: new Date(), seconds: 1, load: [0, 0], stdio, http, redis }, "pnpm bench --quick"));
     const text = readFileSync(out, "utf8");
     for (const heading of ["## stdio", "### Ratios to the raw SDK (stdio)", "### Ratios to the floor (stdio)", "## Streamable HTTP", "### Ratios to the raw SDK (HTTP)", "### How it is measured (HTTP)"]) {
       expect(text).toContain(heading);
     }
+    if (redis) for (const heading of ["## Replicas on Redis", "### Redis store against the memory store", "### Targets of issue 16", "### How it is measured (Redis)"]) expect(text).toContain(heading);
     for (const server of [...SERVERS, ...HTTP_SERVERS]) expect(text).toContain(server.label);
   });
 });
