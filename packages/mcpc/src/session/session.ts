@@ -112,6 +112,8 @@ export class Session {
     this.pingBarrier = new PingBarrier(this.server, () => runtime.options.pingBarrierTimeoutMs ?? 5_000, {
       // Streamable HTTP has a stream per call, so a ping orders nothing across calls there.
       oneStream: this.transportKind !== "streamable-http",
+      // The SDK client's Streamable HTTP transport reads one SSE event per turn: no progress shares a read with the answer.
+      needed: this.transportKind !== "streamable-http",
       logger: (message) => runtime.logger("warning", `session ${this.id}: ${message}`),
     });
     this.server.onclose = () => this.#markClosed();

@@ -5,11 +5,24 @@
  * result after the last of them, and a POST stream that resumes from any id.
  * A real server (a child process) on 127.0.0.1.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TransportDecorator } from "../../src/util/transportDecorator.js";
 import { RawHttpSession, parseSse, type SseEvent } from "./rawHttp.js";
 import { HttpFixture } from "./transportHarness.js";
 
 const N = 3_000;
+
+/** Counts the requests the server sends the client (pings). */
+class RequestCounter extends TransportDecorator {
+  requests = 0;
+  protected override receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    if ("method" in message && "id" in message) this.requests++;
+    super.receive(message, extra);
+  }
+}
 
 let server: HttpFixture;
 beforeAll(async () => {
@@ -64,4 +77,26 @@ describe("Streamable HTTP event batches", () => {
       await session.delete();
     }
   });
+
+  it("an SDK client loses no progress with no ping before the answer: 100 calls × 40 updates at once, the last update and the answer written back to back", async () => {
+    const counter = new RequestCounter(new StreamableHTTPClientTransport(server.url));
+    const client = new Client({ name: "no-barrier", version: "1.0.0" });
+    await client.connect(counter);
+    try {
+      const calls = Array.from({ length: 100 }, async () => {
+        const seen: number[] = [];
+        const result = await client.callTool({ name: "count", arguments: { n: 40 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
+        return { seen, result };
+      });
+      for (const { seen, result } of await Promise.all(calls)) {
+        expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(result.structuredContent).toEqual({ counted: 40 });
+      }
+      // The SDK client drops progress read together with the answer only where it reads several messages in one turn (stdio).
+      expect(counter.requests).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
 });
+
