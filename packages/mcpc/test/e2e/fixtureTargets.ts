@@ -7,9 +7,15 @@
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { ChildHttpServer } from "./childHttpServer.js";
 import { packageRoot, tsxArgs } from "./harness.js";
+
+/** Closers of what a test opened (clients, sessions): run after each test, newest first, whatever its outcome. */
+export const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
 
 export interface Target {
   readonly name: "stdio" | "streamable-http";

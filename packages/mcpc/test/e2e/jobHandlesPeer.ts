@@ -16,8 +16,7 @@ import {
   type ClientCapabilities,
   type LoggingMessageNotification,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach } from "vitest";
-import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { cleanups, httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
 import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("jobHandlesServer.ts");
@@ -40,10 +39,6 @@ export function httpTargetForBlock(args: readonly string[] = OPTIONS): HttpTarge
   return httpFixtureForBlock(FIXTURE, args);
 }
 
-export const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
 
 export interface Plain {
   readonly client: Client;

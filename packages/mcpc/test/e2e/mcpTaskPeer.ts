@@ -15,9 +15,8 @@ import {
   type ElicitResult,
   type Task,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach } from "vitest";
 import { waitFor } from "../support/async.js";
-import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { cleanups, httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
 import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("mcpTasksServer.ts");
@@ -40,10 +39,6 @@ export function httpTargetForBlock(args: readonly string[] = OPTIONS): HttpTarge
   return httpFixtureForBlock(FIXTURE, args);
 }
 
-export const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
 
 export interface Session {
   readonly client: Client;
@@ -167,4 +162,3 @@ export async function terminalStatuses(session: Session, taskId: string): Promis
 
 // ---------------------------------------------------------------------------
 // One behaviour, every transport
-

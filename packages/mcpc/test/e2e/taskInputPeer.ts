@@ -7,9 +7,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach } from "vitest";
 import { McpcClient, type McpcClientOptions, type TaskHandle, type TaskHandleEvent } from "../../src/client/index.js";
-import { httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
+import { cleanups, httpFixtureForBlock, stdioFixture, type HttpTarget, type Target } from "./fixtureTargets.js";
 import { fixture } from "./harness.js";
 
 export const FIXTURE = fixture("inboxServer.ts");
@@ -31,10 +30,6 @@ export function httpTargetForBlock(args: readonly string[] = []): HttpTarget {
   return httpFixtureForBlock(FIXTURE, args);
 }
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
 
 // ---------------------------------------------------------------------------
 // Clients
