@@ -29,3 +29,21 @@ export function unsendable(record: Pick<TaskRecord, "tool_name" | "task_id">, wh
   );
 }
 
+
+/** A client-chosen task id that is not one (empty, too long, not a string); undefined for a good one. */
+export function badTaskId(taskId: unknown): McpcError | undefined {
+  if (typeof taskId === "string" && taskId.length > 0 && taskId.length <= 256) return undefined;
+  return new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
+}
+
+/** What the operator is told when a stopped task's tool ignores its stop past the grace period. */
+export function zombieWarning(taskId: string, toolName: string, graceMs: number, zombies: number): string {
+  return (
+    `task "${taskId}" (tool "${toolName}") ignored its stop for ${graceMs} ms: marked cancelled and its place freed, ` +
+    `but its code is still running (${zombies} such task(s) now). Make the tool honour task.signal or task.sleep.`
+  );
+}
+
+export function stillRunning(taskId: string): McpcError {
+  return new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
+}

@@ -5,11 +5,11 @@ import { driveGenerator, type DriveOutcome } from "./driveGenerator.js";
 import { Scheduler } from "./scheduler.js";
 import { Heartbeat } from "./heartbeat.js";
 import { MemoryTaskStore } from "./memoryTaskStore.js";
-import { deferred, untilAborted } from "../util/deferred.js";
-import { newRecord, snapshot, type TaskStore } from "./taskStore.js";
+import { deferred, settledWithin, untilAborted } from "../util/deferred.js";
+import { newRecord, snapshot, type TaskRecord, type TaskStore } from "./taskStore.js";
 import { resolveEngineOptions, timerMs, type ResolvedEngineOptions, type TaskEngineOptions } from "./engineOptions.js";
 import { LiveTask } from "./liveTask.js";
-import { duplicateTask, shuttingDown, unknownTask, unsendable } from "./taskErrors.js";
+import { badTaskId, duplicateTask, shuttingDown, stillRunning, unknownTask, unsendable, zombieWarning } from "./taskErrors.js";
 import { FinishedRecords } from "./finishedRecords.js";
 import { checkJson } from "./jsonPayload.js";
 import { STOPPED_REASON, endRecord, expired } from "./retention.js";
@@ -22,7 +22,6 @@ import { answerRemote, stopElsewhere, whenEndedElsewhere, type RemoteActions } f
 export type { TaskEngineOptions } from "./engineOptions.js";
 export type { TaskEvent, TaskRunControls, TaskStartSpec, TaskEngineStats } from "./taskSpec.js";
 export type { TaskPage, TaskPageRequest } from "./taskPage.js";
-
 export { STOPPED_REASON } from "./retention.js";
 
 /**
@@ -63,8 +62,7 @@ export class TaskRegistry {
     this.#finishedRecords = new FinishedRecords(this.#options.maxFinishedPerOwner, this.#options.maxFinishedBytesPerOwner, (owner, taskId) =>
       void Promise.resolve(this.store.delete(owner, taskId)).catch(() => undefined),
     );
-    this.#sweepTimer = setInterval(() => void this.#sweep(), Math.min(this.#options.ttlMs, 60_000));
-    this.#sweepTimer.unref();
+    this.#sweepTimer = setInterval(() => void this.#sweep(), Math.min(this.#options.ttlMs, 60_000)).unref();
     this.store.control?.listen((owner, taskId, request) => answerRemote(this.remote, owner, taskId, request));
   }
 
@@ -105,33 +103,51 @@ export class TaskRegistry {
   /**
    * Registers a task, emits `created` (seq 1) before any of its work runs, and
    * queues it. Resolves with the snapshot once `created` went out.
+   *
+   * With a store that answers at once (the memory store) the task is admitted,
+   * and with a free place started, before this returns. An await there queued
+   * each start behind every other call of a burst, so a thousand tasks began
+   * in the same millisecond and their updates came due together.
    * @throws McpcError `DUPLICATE_TASK`, `TASK_LIMIT`, `SHUTTING_DOWN`, `INVALID_ARGUMENT`
    */
-  async start(spec: TaskStartSpec): Promise<TaskSnapshot> {
-    if (this.#closing) throw shuttingDown(spec.toolName);
-    const taskId = spec.taskId ?? newId();
-    if (typeof taskId !== "string" || taskId.length === 0 || taskId.length > 256) {
-      throw new McpcError("INVALID_ARGUMENT", "A task id must be a non-empty string of at most 256 characters.");
+  start(spec: TaskStartSpec): Promise<TaskSnapshot> {
+    try {
+      if (this.#closing) throw shuttingDown(spec.toolName);
+      const taskId = spec.taskId ?? newId();
+      const bad = badTaskId(taskId);
+      if (bad) throw bad;
+      this.#scheduler.checkRoom(spec.owner);
+      const now = Date.now();
+      const record = newRecord(spec, taskId, now);
+      const created = this.store.create(record);
+      if (created instanceof Promise) return created.then((ok) => this.#afterCreate(spec, record, ok, now));
+      if (!created) throw duplicateTask(taskId);
+      return Promise.resolve(this.#admit(spec, record, now));
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    this.#scheduler.checkRoom(spec.owner);
-    const now = Date.now();
-    const record = newRecord(spec, taskId, now);
-    const created = await this.store.create(record);
-    if (!created) throw duplicateTask(taskId);
-    // The checks above ran before an await: a shutdown, or other starts of this
-    // session, may have come in meanwhile (and an idle queue may have been
-    // dropped). From here to admission nothing awaits.
+  }
+
+  /** A store that answered later: what changed meanwhile is checked again before admission. */
+  async #afterCreate(spec: TaskStartSpec, record: TaskRecord, created: boolean, now: number): Promise<TaskSnapshot> {
+    if (!created) throw duplicateTask(record.task_id);
+    // A shutdown, or other starts of this session, may have come in meanwhile. From here to admission nothing awaits.
     try {
       if (this.#closing) throw shuttingDown(spec.toolName);
       this.#scheduler.checkRoom(spec.owner);
     } catch (error) {
-      await this.store.delete(spec.owner, taskId);
+      await this.store.delete(spec.owner, record.task_id);
       throw error;
     }
+    return this.#admit(spec, record, now);
+  }
+
+  /** The task is live: `created` goes out and it takes its places (it may run at once). */
+  #admit(spec: TaskStartSpec, record: TaskRecord, now: number): TaskSnapshot {
     const live = new LiveTask(record, spec, now);
     let owned = this.#live.get(spec.owner);
     if (!owned) this.#live.set(spec.owner, (owned = new Map()));
-    owned.set(taskId, live);
+    owned.set(record.task_id, live);
     this.#liveCount++;
     this.#heartbeat.ensure();
     void this.#emit(live, "created", null);
@@ -149,10 +165,9 @@ export class TaskRegistry {
   }
 
   /**
-   * Marks a running task as waiting for the client (`input_required`: its tool
-   * asked the user or the client's model and awaits the answer), or as working
-   * again. Changes the status only, not `seq` (that counts events); a task that
-   * ended or is unknown is left alone.
+   * Marks a running task as waiting for the client (`input_required`: its tool awaits an
+   * answer to `elicit` or `sample`), or as working again. Changes the status, not `seq`;
+   * a task that ended or is unknown is left alone.
    */
   setWaitingForInput(owner: string, taskId: string, waiting: boolean): void {
     const live = this.#live.get(owner)?.get(taskId);
@@ -178,8 +193,7 @@ export class TaskRegistry {
 
   /** The owner's tasks, oldest first (all of them: see {@link listPage} for a bounded answer). */
   async list(owner: string): Promise<TaskSnapshot[]> {
-    const records = await this.store.list(owner);
-    return records.map(snapshot);
+    return (await this.store.list(owner)).map(snapshot);
   }
 
   /**
@@ -188,8 +202,7 @@ export class TaskRegistry {
    * @throws McpcError `INVALID_ARGUMENT` for a cursor this engine did not make, or a limit that is not a positive integer
    */
   async listPage(owner: string, request: TaskPageRequest = {}): Promise<TaskPage> {
-    const now = Date.now();
-    return pageOf((await this.store.list(owner)).filter((record) => !expired(record, now)), request);
+    return pageOf((await this.store.list(owner)).filter((record) => !expired(record, Date.now())), request);
   }
 
   /**
@@ -222,9 +235,7 @@ export class TaskRegistry {
 
   /** Removes a finished task's record. @throws McpcError `UNKNOWN_TASK`, or `INVALID_STATE` when the task is still running. */
   async cleanup(owner: string, taskId: string): Promise<void> {
-    if (this.#live.get(owner)?.has(taskId)) {
-      throw new McpcError("INVALID_STATE", `Task "${taskId}" is still running; stop it before cleaning it up.`);
-    }
+    if (this.#live.get(owner)?.has(taskId)) throw stillRunning(taskId);
     this.#finishedRecords.remove(owner, taskId);
     if (!(await this.store.delete(owner, taskId))) throw unknownTask(taskId);
   }
@@ -273,20 +284,13 @@ export class TaskRegistry {
       this.#finish(live, { kind: "stopped" });
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerMs(graceMs))));
-    live.done ??= deferred<void>();
-    await Promise.race([live.done.promise, graceOver]);
-    clearTimeout(timer);
+    await settledWithin((live.done ??= deferred<void>()).promise, timerMs(graceMs));
     if (live.finished) return;
     // The tool ignores its signal. It still ends, once, as cancelled; its places go to
     // the next in line (a zombie must not starve its session), and it is counted until it really ends.
     live.zombie = true;
     this.#zombies++;
-    this.onWarning?.(
-      `task "${live.taskId}" (tool "${live.record.tool_name}") ignored its stop for ${graceMs} ms: marked cancelled and its place freed, ` +
-        `but its code is still running (${this.#zombies} such task(s) now). Make the tool honour task.signal or task.sleep.`,
-    );
+    this.onWarning?.(zombieWarning(live.taskId, live.record.tool_name, graceMs, this.#zombies));
     this.#finish(live, { kind: "stopped" });
     this.#release(live);
   }
@@ -390,10 +394,7 @@ export class TaskRegistry {
 
   async #sweep(now = Date.now()): Promise<void> {
     this.#finishedRecords.expire(now);
-    try {
-      await this.store.sweep(now);
-    } catch {
-      // A store that cannot sweep now will be asked again on the next tick.
-    }
+    // A store that cannot sweep now (it throws or rejects) will be asked again on the next tick.
+    await Promise.resolve(now).then((at) => this.store.sweep(at)).catch(() => undefined);
   }
 }

@@ -1,8 +1,21 @@
 /* eslint-disable require-yield -- a task that only waits and returns, never yielding, is a case under test here. */
 import { describe, expect, it } from "vitest";
 import { McpcError } from "../../src/errors.js";
+import { MemoryTaskStore } from "../../src/tasks/memoryTaskStore.js";
+import type { TaskRecord, TaskStore } from "../../src/tasks/taskStore.js";
 import { aborted, settle, waitFor } from "../support/async.js";
 import { makeRegistry, rejection, spec, testGate, tracker, waiting } from "../support/registry.js";
+
+/** The memory store answering `create` a turn later, as a store with a backend does. */
+class LaterStore implements TaskStore {
+  readonly #inner = new MemoryTaskStore();
+  create = (record: TaskRecord): Promise<boolean> => Promise.resolve().then(() => this.#inner.create(record));
+  save = (record: TaskRecord): void => this.#inner.save(record);
+  get = (owner: string, taskId: string): TaskRecord | undefined => this.#inner.get(owner, taskId);
+  list = (owner: string): TaskRecord[] => this.#inner.list(owner);
+  delete = (owner: string, taskId: string): boolean => this.#inner.delete(owner, taskId);
+  sweep = (now: number): number => this.#inner.sweep(now);
+}
 
 describe("TaskRegistry ownership and cleanup", () => {
   it("treats another session's task as unknown to get, stop and cleanup", async () => {
@@ -147,8 +160,8 @@ describe("TaskRegistry shutdown and options", () => {
     expect(ignoring.terminals()).toHaveLength(1);
   });
 
-  it("a start() that races with shutdown() is refused with SHUTTING_DOWN, never left running", async () => {
-    const registry = makeRegistry();
+  it("a start() that races with shutdown() on a store that answers later is refused with SHUTTING_DOWN, never left running", async () => {
+    const registry = makeRegistry({ store: new LaterStore() });
     const t = tracker();
     const starting = registry.start(
       spec(t, async function* ({ signal }) {
@@ -160,6 +173,25 @@ describe("TaskRegistry shutdown and options", () => {
     expect(t.events).toEqual([]);
     expect(registry.liveCount).toBe(0);
     expect(await registry.list("s1")).toEqual([]);
+  });
+
+  it("a start() on the memory store is admitted before it returns: a shutdown right after stops it, with one terminal event", async () => {
+    const registry = makeRegistry();
+    const t = tracker();
+    let ran = false;
+    const starting = registry.start(
+      spec(t, async function* ({ signal }) {
+        ran = true;
+        await aborted(signal);
+      }),
+    );
+    // No await yet: the generator already began, synchronously, inside start().
+    expect(ran).toBe(true);
+    expect(registry.liveCount).toBe(1);
+    await registry.shutdown();
+    expect((await starting).status).toBe("working");
+    expect(t.events.map((e) => e.event)).toEqual(["created", "cancelled"]);
+    expect(registry.liveCount).toBe(0);
   });
 
   it("shutdown() gives stubborn tasks no more than its deadline", async () => {
