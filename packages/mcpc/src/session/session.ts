@@ -1,7 +1,7 @@
 import { newId } from "../util/ids.js";
 import { textOf } from "../util/describe.js";
 import { PingBarrier } from "./pingBarrier.js";
-import { deferred, type Deferred } from "../util/deferred.js";
+import { deferred, settledWithin, type Deferred } from "../util/deferred.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
@@ -263,13 +263,7 @@ export class Session {
   /** Waits for the calls in flight to be answered, at most `deadlineMs`. */
   async drain(deadlineMs: number): Promise<void> {
     if (this.#calls === 0) return;
-    const drained = (this.#drained ??= deferred<void>());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      drained.promise,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin((this.#drained ??= deferred<void>()).promise, deadlineMs);
   }
 
   async close(): Promise<void> {

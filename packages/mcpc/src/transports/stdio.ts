@@ -3,6 +3,7 @@ import { CoalescingWriter, DEFAULT_MAX_QUEUED_BYTES } from "./coalescingWriter.j
 import { DEFAULT_MAX_LINE_BYTES, LineInput } from "./lineInput.js";
 import type { SessionHost } from "../session/sessionHost.js";
 import { StdioInputTransport } from "./stdioTransport.js";
+import { settledWithin } from "../util/deferred.js";
 
 /** Options of a stdio server. */
 export interface StdioOptions {
@@ -55,7 +56,7 @@ export async function serveStdio(runtime: SessionHost, options: StdioOptions = {
       .catch((error: unknown) => runtime.logger("error", `shutdown: ${String(error)}`))
       // Everything the runtime wrote (terminal events, answers) reaches the pipe before exit: at once if
       // it broke, and at most the shutdown deadline for a client that is alive but does not read.
-      .then(() => withDeadline(writer.flush(), runtime.registry.shutdownDeadlineMs))
+      .then(() => settledWithin(writer.flush(), runtime.registry.shutdownDeadlineMs))
       .then(() => {
         resolveClosed();
         if (options.exitOnClose ?? true) process.exit(0);
@@ -96,14 +97,4 @@ export async function serveStdio(runtime: SessionHost, options: StdioOptions = {
 
 function errorCode(error: Error): string {
   return (error as Error & { code?: unknown }).code === undefined ? error.message : String((error as Error & { code?: unknown }).code);
-}
-
-/** `promise`, or nothing after `ms`; the timer does not outlive it. */
-async function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

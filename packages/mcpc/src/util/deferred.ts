@@ -13,6 +13,22 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+/**
+ * Resolves once `promise` settles (either way) or `ms` have passed, whichever is
+ * first; the timer does not outlive it. For waits with a deadline: shutdowns,
+ * drains and grace periods.
+ */
+export async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise.then(noop, noop), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function noop(): void {}
+
 /** `promise`, or a rejection with `signal`'s reason if it aborts first; the listener goes either way. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);

@@ -7,6 +7,7 @@ import { describeValue } from "../../util/describe.js";
 import type { CallExtra } from "../rung.js";
 import { plainResultOf } from "../mcpTasks/mcpTaskView.js";
 import type { ResolvedJobHandles } from "./handleOptions.js";
+import { settledWithin } from "../../util/deferred.js";
 import { listResult, statusResult, stillRunningResult } from "./handleView.js";
 
 /** Tasks `task_status` lists when called without an id. */
@@ -96,7 +97,7 @@ async function answer(session: CallSession, handles: ResolvedJobHandles, name: s
     return { content: [{ type: "text", text: `"${outcome.task.tool_name}" was stopped: task "${taskId}" is ${outcome.task.status}.` }], structuredContent: { taskId, status: outcome.task.status } };
   }
   await registry.get(owner, taskId);
-  await waitAtMost(registry.whenEnded(owner, taskId, extra.signal), handles.afterMs);
+  await settledWithin(registry.whenEnded(owner, taskId, extra.signal), handles.afterMs);
   const task = await registry.get(owner, taskId);
   return task.status === "working" || task.status === "input_required" ? stillRunningResult(task, handles) : plainResultOf(task);
 }
@@ -123,13 +124,4 @@ function unknownTaskText(message: string, handles: ResolvedJobHandles): string {
 
 function newestFirst(tasks: TaskSnapshot[]): TaskSnapshot[] {
   return tasks.sort((a, b) => b.created_at - a.created_at);
-}
-
-async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
