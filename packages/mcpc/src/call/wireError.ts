@@ -27,10 +27,13 @@ export async function toWireError<T>(call: Promise<T> | (() => Promise<T>)): Pro
   try {
     return await (typeof call === "function" ? call() : call);
   } catch (error) {
-    if (error instanceof McpcError) {
-      const code = error.code === "SHUTTING_DOWN" || error.code === "TASK_LIMIT" || error.code === "REPLICA_UNREACHABLE" ? ErrorCode.InternalError : ErrorCode.InvalidParams;
-      throw new WireError(code, error.message, { mcpcCode: error.code });
-    }
-    throw error;
+    throw asWireError(error);
   }
+}
+
+/** An engine error as the JSON-RPC error that names the problem; any other error as it is. */
+export function asWireError(error: unknown): unknown {
+  if (!(error instanceof McpcError)) return error;
+  const code = error.code === "SHUTTING_DOWN" || error.code === "TASK_LIMIT" || error.code === "REPLICA_UNREACHABLE" ? ErrorCode.InternalError : ErrorCode.InvalidParams;
+  return new WireError(code, error.message, { mcpcCode: error.code });
 }

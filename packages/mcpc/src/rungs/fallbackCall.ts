@@ -8,7 +8,7 @@ import { TaskCallContext } from "../call/callContext.js";
 import { CallProgress } from "../call/callProgress.js";
 import type { CallSession } from "../call/callSession.js";
 import { endResult } from "../call/toolResult.js";
-import { WireError, toWireError } from "../call/wireError.js";
+import { WireError, asWireError } from "../call/wireError.js";
 import { ABANDONED_REASON } from "../call/cancelReasons.js";
 import type { BackgroundCall, Rung } from "./rung.js";
 
@@ -39,18 +39,19 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   readonly toolName: string;
   /** Minted here (as the engine would) so the session can track the task from its `created`. */
   readonly taskId: string;
-  /** Settles with the task's terminal event. */
-  readonly ended: Promise<TaskEvent>;
   readonly #tool: ToolDefinition;
   readonly #args: unknown;
   readonly #handoff: Handoff | undefined;
   /** Set once the call was answered with a handle: its token and its cancel no longer concern the task. */
   #handedOff = false;
-  /** Hands the task over at once (a question came: the host answers it through the handle). */
-  #handNow: (() => void) | undefined;
+  /** The handoff's timer, while the call waits for the end with a handoff. */
+  #handoffTimer: NodeJS.Timeout | undefined;
   /** A question came before the call began to wait (the task can ask while `start` is still being answered). */
   #askedEarly = false;
-  #end: ((event: TaskEvent) => void) | undefined;
+  /** Settles {@link #settled}: with the terminal event, or with undefined when the handoff's time came first. */
+  #end: ((event: TaskEvent | undefined) => void) | undefined;
+  /** One promise for both ways the wait ends (no race of two, no closure per call for the timer). */
+  readonly #settled: Promise<TaskEvent | undefined>;
 
   constructor(session: CallSession, tool: ToolDefinition, args: unknown, extra: Extra, handoff?: Handoff) {
     super(session, extra);
@@ -61,40 +62,45 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     this.#tool = tool;
     this.#args = args;
     this.#handoff = handoff;
-    this.ended = new Promise((resolve) => (this.#end = resolve));
+    this.#settled = new Promise((resolve) => (this.#end = resolve));
   }
 
   /** Runs the call to its answer. */
   async answer(): Promise<CallToolResult> {
     const { registry } = this.session.runtime;
     const { signal } = this.extra;
-    await toWireError(registry.start(this));
+    // Not through toWireError: one async wrapper (a promise and its turns) less per call.
+    try {
+      await registry.start(this);
+    } catch (error) {
+      throw asWireError(error);
+    }
     signal.addEventListener("abort", this, { once: true });
     // Cancelled while the task was being registered: the event has passed, so stop it now.
     if (signal.aborted) this.handleEvent();
     const handoff = this.#handoff;
-    const end = handoff ? await this.#endOrHandoff(handoff) : await this.ended;
-    signal.removeEventListener("abort", this);
-    // No end yet means the handoff's time came first.
+    if (handoff) this.#handoffTimer = setTimeout(handOver, this.#askedEarly ? 0 : handoff.afterMs, this);
+    const end = await this.#settled;
+    clearTimeout(this.#handoffTimer);
+    // The abort listener stays (removing it cost ~2.5 µs a call): it ignores whatever comes after the end
+    // or the handoff (handleEvent), and once the answer went out the SDK never aborts this signal.
+    // No end means the handoff's time came first: the task is handed over and runs on.
     if (end === undefined) return (handoff as Handoff).answer(this.session, this.owner, this.taskId);
     await this.barrier();
     // Nobody will read this task again: its answer is the record. With handles on, a host that
     // stopped waiting without a cancel may still look for it (task_status lists the session's tasks).
-    if (!this.#handoff) registry.cleanup(this.owner, this.taskId).catch(() => undefined);
+    if (!handoff) registry.cleanup(this.owner, this.taskId).catch(() => undefined);
     return endResult(this.toolName, end.event, end.payload);
   }
 
-  /** The terminal event, or undefined once the handoff's time came first (then the task is handed over). */
-  async #endOrHandoff(handoff: Handoff): Promise<TaskEvent | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const due = new Promise<undefined>((resolve) => {
-      this.#handNow = () => resolve(undefined);
-      timer = setTimeout(this.#handNow, this.#askedEarly ? 0 : handoff.afterMs);
-    });
-    const end = await Promise.race([this.ended, due]);
-    clearTimeout(timer);
-    if (end === undefined) this.#handedOff = true;
-    return end;
+  /** Ends the wait without the terminal event: the handoff's time came (or a question), the task is handed over. */
+  handOver(): void {
+    const end = this.#end;
+    if (!end) return;
+    this.#end = undefined;
+    // From now on the call's token is spent: updates are read through the handle.
+    this.#handedOff = true;
+    end(undefined);
   }
 
   run(controls: TaskRunControls): AsyncGenerator<unknown, unknown, undefined> {
@@ -104,14 +110,18 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
   onEvent(event: TaskEvent): Promise<void> | undefined {
     // After a handoff the call's token is spent: the task's progress is read through the handle.
     if (event.event === "update") return this.#handedOff ? undefined : this.update(event.payload);
-    if (TERMINAL_EVENTS.has(event.event)) this.#end?.(event);
+    if (TERMINAL_EVENTS.has(event.event)) {
+      const end = this.#end;
+      this.#end = undefined;
+      end?.(event);
+    }
     return undefined;
   }
 
   /** A task that asks (`task.ask`) is handed over at once: its host answers through the handle's send tool, and this call cannot carry that. */
   onStatus(status: "working" | "input_required"): void {
-    if (status !== "input_required") return;
-    if (this.#handNow) this.#handNow();
+    if (status !== "input_required" || !this.#handoff) return;
+    if (this.#handoffTimer !== undefined) this.handOver();
     else this.#askedEarly = true;
   }
 
@@ -125,9 +135,16 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
    * gave up waiting, and the task stays reachable through its handle.
    */
   handleEvent(): void {
+    // Ended (nothing to stop), or handed over (the host follows it through its handle from now on).
+    if (this.#end === undefined) return;
     if (this.#handoff && this.extra.signal.reason === ABANDONED_REASON) return;
     this.session.runtime.registry.stop(this.owner, this.taskId, "Cancelled by the client").catch(() => undefined);
   }
+}
+
+/** The handoff timer's one callback: the call rides as its argument. */
+function handOver(call: FallbackCall): void {
+  call.handOver();
 }
 
 /** Refuses a plain call of a tool whose task support is "required"; undefined when it may be served. */

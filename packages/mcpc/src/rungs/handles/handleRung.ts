@@ -49,7 +49,18 @@ export function handlesFor(session: CallSession): ResolvedJobHandles | undefined
   return session.server.getClientCapabilities()?.tasks ? undefined : handles;
 }
 
+/** The handoffs made so far, per server's handle options and threshold: one object for all the calls that share them. */
+const handoffs = new WeakMap<ResolvedJobHandles, Map<number, Handoff>>();
+
 function handoffAfter(afterMs: number, handles: ResolvedJobHandles): Handoff {
+  let byThreshold = handoffs.get(handles);
+  if (!byThreshold) handoffs.set(handles, (byThreshold = new Map()));
+  let handoff = byThreshold.get(afterMs);
+  if (!handoff) byThreshold.set(afterMs, (handoff = makeHandoff(afterMs, handles)));
+  return handoff;
+}
+
+function makeHandoff(afterMs: number, handles: ResolvedJobHandles): Handoff {
   return {
     afterMs,
     answer: async (session, owner, taskId) => {
