@@ -3,6 +3,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidInputError, diagnoseEnvelope, idFromEdges, type InputProblem, type IssueLike } from "../protocol/envelope.js";
 import { TransportDecorator } from "../util/transportDecorator.js";
+import { EnvelopeReadBuffer } from "./envelopeReader.js";
 import type { LineInput, OversizedLine } from "./lineInput.js";
 
 /** How much of an unreadable line's start and end is searched for its id. */
@@ -27,7 +28,9 @@ export class StdioInputTransport extends TransportDecorator {
   constructor(input: LineInput, output: Writable) {
     // The line limit is enforced by the input, one line at a time; the SDK's own bound is on
     // its whole buffer (any number of lines of one read), which would close the transport instead.
-    super(new StdioServerTransport(input as unknown as Readable, output, { maxBufferSize: Number.MAX_SAFE_INTEGER }));
+    const sdk = new StdioServerTransport(input as unknown as Readable, output, { maxBufferSize: Number.MAX_SAFE_INTEGER });
+    installEnvelopeReader(sdk);
+    super(sdk);
     this.#input = input;
     input.onOversized = (line) => this.handleError(new InvalidInputError(oversized(line, input.maxLineBytes)));
   }
@@ -45,6 +48,19 @@ export class StdioInputTransport extends TransportDecorator {
     }
     super.handleError(error);
   }
+}
+
+/**
+ * Gives the SDK transport the cheaper envelope check (envelopeReader.ts). It
+ * reads a private field of the SDK's: where a later SDK has no `_readBuffer`
+ * with a `readMessage`, the SDK's own is kept (and `envelopeReader.test.ts`
+ * fails, so the move is noticed). Returns whether it was installed.
+ */
+export function installEnvelopeReader(transport: StdioServerTransport): boolean {
+  const fields = transport as unknown as { _readBuffer?: { readMessage?: unknown } };
+  if (typeof fields._readBuffer?.readMessage !== "function") return false;
+  fields._readBuffer = new EnvelopeReadBuffer() as unknown as typeof fields._readBuffer;
+  return true;
 }
 
 /** The reply to a line the SDK could not read: its id when it has one (a second parse, of bad lines only). */
