@@ -22,6 +22,12 @@ export interface StreamOutcome {
   received: number;
   /** Emit-to-receipt lag of each update, ms (only when asked for). */
   lagsMs: number[];
+  /**
+   * Lateness from the call of each update, ms (only when asked for, with the lags):
+   * receipt − (the call's send time + i × intervalMs) for update i, both on the client's clock.
+   * Unlike the lag, it charges the server for work it queues before it takes its timestamp.
+   */
+  lateMs: number[];
 }
 
 export interface Conn {
@@ -62,6 +68,18 @@ function lagOf(message: unknown): number {
   return now() - Number(message);
 }
 
+/**
+ * Adds the lateness from the call of one update to `into`: receipt − (`sent` + i × `intervalMs`),
+ * where i is the update's `progress` (the bench `stream` tool yields `progress: i`, 1-based)
+ * and `sent` the client's {@link now} just before it sent the call. Only a whole i ≥ 1 counts:
+ * anything else (mcpc's heartbeat repeats the last progress a thousandth higher) is not an
+ * update that was due at a time of its own.
+ */
+export function addLateness(into: number[], sent: number, progress: unknown, intervalMs: number): void {
+  const i = Number(progress);
+  if (Number.isInteger(i) && i >= 1) into.push(now() - (sent + i * intervalMs));
+}
+
 /** The server as a stdio child process, for either client driver. */
 function serverTransport(server: { file: string }): StdioClientTransport {
   return new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, server.file], stderr: stderrMode });
@@ -89,14 +107,19 @@ export const sdkClientDriver: Driver = {
       async callStream(n, intervalMs, wantLags) {
         let received = 0;
         const lagsMs: number[] = [];
+        const lateMs: number[] = [];
+        // Per call, just before it is sent: K calls issued in one loop each get their own.
+        const sent = now();
         await client.callTool({ name: "stream", arguments: { n, intervalMs } }, undefined, {
           timeout: LONG,
           onprogress: (progress) => {
             received++;
-            if (wantLags) lagsMs.push(lagOf(progress.message));
+            if (!wantLags) return;
+            lagsMs.push(lagOf(progress.message));
+            addLateness(lateMs, sent, progress.progress, intervalMs);
           },
         });
-        return { received, lagsMs };
+        return { received, lagsMs, lateMs };
       },
       async echo(text) {
         await client.callTool({ name: "echo", arguments: { text } }, undefined, { timeout: LONG });
@@ -127,6 +150,10 @@ export class BareConn implements Conn {
   readonly #waiting = new Map<Id, Waiter>();
   #progress = 0;
   #lags: number[] | undefined;
+  #late: number[] | undefined;
+  /** The current call's send time and pace, for its lateness. */
+  #sent = 0;
+  #intervalMs = 0;
   #exited: Error | undefined;
 
   constructor(server: ServerSpec) {
@@ -172,11 +199,16 @@ export class BareConn implements Conn {
   async callStream(n: number, intervalMs: number, wantLags: boolean): Promise<StreamOutcome> {
     this.#progress = 0;
     this.#lags = wantLags ? [] : undefined;
+    this.#late = wantLags ? [] : undefined;
+    this.#intervalMs = intervalMs;
+    this.#sent = now();
     const answer = await this.request("tools/call", { name: "stream", arguments: { n, intervalMs }, _meta: { progressToken: "bare-1" } });
     if ("error" in answer) throw new Error(`stream failed: ${JSON.stringify(answer.error)}`);
     const lagsMs = this.#lags ?? [];
+    const lateMs = this.#late ?? [];
     this.#lags = undefined;
-    return { received: this.#progress, lagsMs };
+    this.#late = undefined;
+    return { received: this.#progress, lagsMs, lateMs };
   }
 
   async echo(text: string): Promise<void> {
@@ -208,9 +240,11 @@ export class BareConn implements Conn {
     const progressAt = data.indexOf('"notifications/progress"', start);
     if (progressAt >= 0 && progressAt < end) {
       this.#progress++;
-      if (this.#lags) {
-        const m = /"message":"([0-9.]+)"/.exec(data.slice(start, end));
-        this.#lags.push(lagOf(m?.[1]));
+      if (this.#lags && this.#late) {
+        const line = data.slice(start, end);
+        this.#lags.push(lagOf(/"message":"([0-9.]+)"/.exec(line)?.[1]));
+        // `"progress":` and not `"progressToken"`: the update's index.
+        addLateness(this.#late, this.#sent, /"progress":([0-9.]+)/.exec(line)?.[1], this.#intervalMs);
       }
       return;
     }
@@ -288,16 +322,23 @@ export function mcpcClientDriver(McpcClient: McpcClientCtor): Driver {
       return {
         pid,
         async callStream(n, intervalMs, wantLags) {
+          // Before callTool, which resolves only once the server answered `created`.
+          const sent = now();
           const handle = await client.callTool("stream", { n, intervalMs });
           let received = 0;
           const lagsMs: number[] = [];
+          const lateMs: number[] = [];
           for await (const event of handle.events()) {
             if (event.event !== "update") continue;
             received++;
-            if (wantLags) lagsMs.push(lagOf((event.result as { message?: unknown } | null)?.message));
+            if (!wantLags) continue;
+            // An update's result is what the tool yielded: `{ progress: i, total, message }`, so the index is known.
+            const update = event.result as { progress?: unknown; message?: unknown } | null;
+            lagsMs.push(lagOf(update?.message));
+            addLateness(lateMs, sent, update?.progress, intervalMs);
           }
           await handle.result();
-          return { received, lagsMs };
+          return { received, lagsMs, lateMs };
         },
         async echo(text) {
           await inner.callTool({ name: "echo", arguments: { text } }, undefined, { timeout: LONG });

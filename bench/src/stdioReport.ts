@@ -1,5 +1,5 @@
 /** The stdio part of BENCHMARKS.md (issue 3's figures, and issue 18's stdio targets). */
-import { ECHO_BLOCK, LATENCY_INTERVAL_MS } from "./stdioFigures.js";
+import { ECHO_BLOCK, LATENCY_INTERVAL_MS, SCALE_INTERVAL_MS } from "./stdioFigures.js";
 import { SERVERS, METRICS, type BenchResult } from "./bench.js";
 import { MCPC_CLIENT_COLUMN, fmt } from "./recorder.js";
 import { CONSISTENT_SHARE, Tables, lossTotal } from "./tables.js";
@@ -40,6 +40,11 @@ export function renderStdioReport(result: BenchResult): string[] {
   t.ratioTarget("sequential echo ≥ 0.95× raw SDK", "echo.cps", 0.95);
   t.fastmcpTarget(`fastmcp beaten on every figure in ≥ ${CONSISTENT_SHARE * 100} % of rounds (mcpc via the SDK Client)`);
   lines.push("");
+  // No target of its own (no row above); like every figure it counts in the fastmcp comparison.
+  lines.push(
+    `Beside the lag at K, figure 3 reports the lateness from the call (receipt − (the call's send time + i × ${SCALE_INTERVAL_MS} ms) for update i), which has no target of its own but counts in the comparison with fastmcp: the lag counts from the server's \`yield\`, so a server slow to start its K tasks or slow per event queues that work before it takes its timestamp and is not charged for it, while a fast server's queueing comes after it (in the pipe and the client); the lateness charges both alike, as a user would feel it.`,
+    "",
+  );
   t.losses("Events lost, all rounds (stdio)");
 
   lines.push("### How it is measured (stdio)", "");
@@ -49,7 +54,7 @@ export function renderStdioReport(result: BenchResult): string[] {
     "- 1b: through the SDK `Client` with an `onprogress` callback (so a `progressToken`); mcpc answers it with its synchronous fallback. Events/s = updates received / (call → answer). Lost = n − received (the SDK client drops progress that shares a read with the response, typescript-sdk#2580).",
     "- 1c: the same calls written and read by hand (a bare line reader that counts progress lines without parsing them and answers server pings): the server's own ceiling. Server CPU = the child's time on a CPU during the call (the sum over its threads of `/proc/<pid>/task/<tid>/schedstat`, in nanoseconds; 10 ms ticks from `/proc/<pid>/stat` where that is missing), divided by n.",
     `- 2: every server connected at once and warmed up with a ${fmt(config.latencyWarmupMs / 1000, 1)} s stream at the same pace (losses counted, lags not), then ${config.latencyBlocks} \`stream(${fmt(Math.round(config.latencyMs / config.latencyBlocks / LATENCY_INTERVAL_MS), 0)}, ${LATENCY_INTERVAL_MS})\` calls each, taking turns (rotating the order), so a burst of load on the shared machine lands on every server alike; p50 and p99 over all of a server's blocks. Each update carries the server's reading of the machine's monotonic clock (\`process.hrtime\`, one clock for all processes; \`performance.timeOrigin\` differs by up to milliseconds between processes); lag = the client's reading at receipt − that. Drift-corrected pacing (~1,000 events/s).`,
-    "- 3: K concurrent `stream(n, 100)` calls through one SDK `Client`, all sent at once (a burst of task starts); peak RSS = VmHWM of the child from `/proc/<pid>/status`; lag as in 2, p50 and p99 over every update of every call.",
+    `- 3: K concurrent \`stream(n, ${SCALE_INTERVAL_MS})\` calls through one SDK \`Client\`, all sent at once (a burst of task starts); peak RSS = VmHWM of the child from \`/proc/<pid>/status\`; lag as in 2, p50 and p99 over every update of every call. Lateness from the call, for update i (the notification's \`progress\`; through McpcClient, the update's) = receipt − (the client's clock just before it sent that call + i × ${SCALE_INTERVAL_MS} ms), both on the client's clock, p50 and p99 over the same updates: reported beside the lag because the lag does not charge a server for work it queues before its \`yield\` (a slow start of the K tasks, a slow path per event), while a fast server's queueing, in the pipe and the client, comes after its timestamp and is charged.`,
     "- 4: spawn → `initialize` answered → `tools/list` answered, over a bare pipe; the servers take turns spawn by spawn (A B C D, B C D A, …); median per server per round.",
     `- 5: sequential \`echo\` calls through the SDK \`Client\` (and McpcClient), every server connected at once and warmed up with ${ECHO_BLOCK} calls, then timed in blocks of ${ECHO_BLOCK} calls taking turns (rotating the order), so a burst of noise on the shared machine lands on all of them; calls/s = calls / the sum of a server's block times.`,
     `- Against fastmcp, a figure counts as beaten when mcpc is ahead in at least ${CONSISTENT_SHARE * 100} % of the rounds, as lost when behind in that many, and otherwise as a tie within noise: the rounds disagree, so which side the median ratio falls on says more about the shared machine than about the servers.`,

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { METRICS, SERVERS, runBench, type BenchResult } from "../src/bench.js";
 import { HTTP_METRICS, HTTP_SERVERS, runHttpBench, type HttpBenchResult } from "../src/http/httpBench.js";
-import type { FigureSet, MetricDef } from "../src/recorder.js";
+import { MCPC_CLIENT_COLUMN, type FigureSet, type MetricDef } from "../src/recorder.js";
 import { REDIS_METRICS, STORES, runRedisBench, type RedisBenchResult } from "../src/replicas/replicaBench.js";
 import { findRedisServer } from "../src/replicas/redisServer.js";
 import { renderReport } from "../src/report.js";
@@ -35,6 +35,25 @@ function expectFinite(set: FigureSet, metrics: readonly MetricDef[]): void {
     if (!byColumn) continue; // the McpcClient-only rows when mcpc/client is not built
     for (const [column, values] of Object.entries(byColumn)) {
       for (const value of values) expect(Number.isFinite(value), `${metric.key} of ${column} is ${value}`).toBe(true);
+    }
+  }
+}
+
+/**
+ * Lateness from the call may dip below 0 only by clock granularity (a server's timer firing a
+ * hair early against the client's send time); anything lower means the send time or the index is wrong.
+ */
+const LATENESS_FLOOR_MS = -50;
+
+/** Each of `keys` for each of `columns`: measured once (the quick run has one round), finite and above the floor. */
+function expectLateness(set: FigureSet, keys: readonly string[], columns: readonly string[]): void {
+  for (const column of columns) {
+    for (const key of keys) {
+      const values = set.samples[key]?.[column];
+      expect(values, `${key} of ${column}`).toHaveLength(1);
+      const value = values?.[0] ?? Number.NaN;
+      expect(Number.isFinite(value), `${key} of ${column} is ${value}`).toBe(true);
+      expect(value, `${key} of ${column}`).toBeGreaterThan(LATENESS_FLOOR_MS);
     }
   }
 }
@@ -66,6 +85,12 @@ describe("pnpm bench --quick --stdio", () => {
   });
 
   it("every figure is a finite number", () => expectFinite(stdio, METRICS));
+
+  it("figure 3 has the lateness from the call for every column (and the big K through our client)", () => {
+    expect(stdio.columns.length).toBeGreaterThanOrEqual(SERVERS.length);
+    expectLateness(stdio, ["scale.late.p50", "scale.late.p99"], stdio.columns);
+    if (stdio.columns.includes(MCPC_CLIENT_COLUMN)) expectLateness(stdio, ["big.late.p99"], [MCPC_CLIENT_COLUMN]);
+  });
 });
 
 describe("pnpm bench --quick --http", () => {
@@ -81,6 +106,8 @@ describe("pnpm bench --quick --http", () => {
   });
 
   it("every HTTP figure is a finite number", () => expectFinite(http, HTTP_METRICS));
+
+  it("H2 has the lateness from the call for every column", () => expectLateness(http, ["h.load.late.p50", "h.load.late.p99"], http.columns));
 });
 
 // Without redis-server the part is skipped, as `pnpm bench` skips it; under CI it must run, so there the test fails instead.

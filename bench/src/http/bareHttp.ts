@@ -4,13 +4,15 @@
  * server's pings (mcpc's ping barrier), so a figure read through it is the
  * server's own ceiling over HTTP, not the SDK client's.
  */
-import type { Conn, StreamOutcome } from "../drivers.js";
+import { addLateness, type Conn, type StreamOutcome } from "../drivers.js";
 import { now } from "../servers/common.js";
 
 const PROTOCOL_VERSION = "2025-06-18";
 const ACCEPT = "application/json, text/event-stream";
 const PROGRESS = '"notifications/progress"';
 const LAG = /"message":"([0-9.]+)"/;
+/** The update's index: `"progress":`, not `"progressToken"`. */
+const INDEX = /"progress":([0-9.]+)/;
 
 type Message = { id?: string | number; method?: string; result?: unknown; error?: unknown };
 
@@ -91,12 +93,16 @@ export class BareHttpSession implements Conn {
   async callStream(n: number, intervalMs: number, wantLags: boolean): Promise<StreamOutcome> {
     let received = 0;
     const lagsMs: number[] = [];
+    const lateMs: number[] = [];
+    const sent = now();
     const answer = await this.request("tools/call", { name: "stream", arguments: { n, intervalMs }, _meta: { progressToken: "bare-1" } }, (data) => {
       received++;
-      if (wantLags) lagsMs.push(now() - Number(LAG.exec(data)?.[1]));
+      if (!wantLags) return;
+      lagsMs.push(now() - Number(LAG.exec(data)?.[1]));
+      addLateness(lateMs, sent, INDEX.exec(data)?.[1], intervalMs);
     });
     if (answer.error !== undefined) throw new Error(`stream failed: ${JSON.stringify(answer.error)}`);
-    return { received, lagsMs };
+    return { received, lagsMs, lateMs };
   }
 
   async echo(text: string): Promise<void> {

@@ -7,7 +7,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { now } from "../servers/common.js";
-import type { Conn, McpcClientCtor } from "../drivers.js";
+import { addLateness, type Conn, type McpcClientCtor } from "../drivers.js";
 import { BareHttpSession } from "./bareHttp.js";
 import type { HttpServerProcess } from "./serverProcess.js";
 
@@ -35,14 +35,19 @@ export const sdkHttpDriver: HttpDriver = {
       async callStream(n, intervalMs, wantLags) {
         let received = 0;
         const lagsMs: number[] = [];
+        const lateMs: number[] = [];
+        // Per call, just before it is sent (as over stdio): the lateness counts from here.
+        const sent = now();
         await client.callTool({ name: "stream", arguments: { n, intervalMs } }, undefined, {
           timeout: LONG,
           onprogress: (progress) => {
             received++;
-            if (wantLags) lagsMs.push(lagOf(progress.message));
+            if (!wantLags) return;
+            lagsMs.push(lagOf(progress.message));
+            addLateness(lateMs, sent, progress.progress, intervalMs);
           },
         });
-        return { received, lagsMs };
+        return { received, lagsMs, lateMs };
       },
       async echo(text) {
         await client.callTool({ name: "echo", arguments: { text } }, undefined, { timeout: LONG });
@@ -68,16 +73,23 @@ export function mcpcHttpDriver(McpcClient: McpcClientCtor): HttpDriver {
       return {
         pid: server.pid,
         async callStream(n, intervalMs, wantLags) {
+          // Before callTool, which resolves only once the server answered `created`.
+          const sent = now();
           const handle = await client.callTool("stream", { n, intervalMs });
           let received = 0;
           const lagsMs: number[] = [];
+          const lateMs: number[] = [];
           for await (const event of handle.events()) {
             if (event.event !== "update") continue;
             received++;
-            if (wantLags) lagsMs.push(lagOf((event.result as { message?: unknown } | null)?.message));
+            if (!wantLags) continue;
+            // An update's result is what the tool yielded: `{ progress: i, total, message }`.
+            const update = event.result as { progress?: unknown; message?: unknown } | null;
+            lagsMs.push(lagOf(update?.message));
+            addLateness(lateMs, sent, update?.progress, intervalMs);
           }
           await handle.result();
-          return { received, lagsMs };
+          return { received, lagsMs, lateMs };
         },
         async echo(text) {
           await inner.callTool({ name: "echo", arguments: { text } }, undefined, { timeout: LONG });

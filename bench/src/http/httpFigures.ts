@@ -73,8 +73,12 @@ export function httpThroughput(driver: HttpDriver, spec: HttpServerSpec, n: numb
 export interface HttpLoad {
   rss: number;
   lost: number;
+  /** Lag (receipt − the server's timestamp at its `yield`), ms, over every update. */
   p50: number;
   p99: number;
+  /** Lateness from the call (receipt − (the call's send time + i × 100 ms) for update i), ms, over every update: unlike the lag, it charges the server for work it queues before its `yield` (as stdio figure 3). */
+  lateP50: number;
+  lateP99: number;
 }
 
 /**
@@ -89,7 +93,15 @@ export function httpLoad(driver: HttpDriver, spec: HttpServerSpec, sessions: num
       const calls = conns.flatMap((conn) => Array.from({ length: tasks }, () => conn.callStream(n, LOAD_INTERVAL_MS, true)));
       const outcomes = await Promise.all(calls);
       const lags = outcomes.flatMap((o) => o.lagsMs);
-      return { rss: peakRssMiB(server.pid), lost: sessions * tasks * n - sum(outcomes.map((o) => o.received)), p50: percentile(lags, 50), p99: percentile(lags, 99) };
+      const late = outcomes.flatMap((o) => o.lateMs);
+      return {
+        rss: peakRssMiB(server.pid),
+        lost: sessions * tasks * n - sum(outcomes.map((o) => o.received)),
+        p50: percentile(lags, 50),
+        p99: percentile(lags, 99),
+        lateP50: percentile(late, 50),
+        lateP99: percentile(late, 99),
+      };
     } finally {
       await Promise.all(conns.map((conn) => conn.close().catch(() => undefined)));
     }
