@@ -84,6 +84,7 @@ export class FallbackCall extends CallProgress implements TaskStartSpec {
     clearTimeout(this.#handoffTimer);
     // The abort listener stays (removing it cost ~2.5 µs a call): it ignores whatever comes after the end
     // or the handoff (handleEvent), and once the answer went out the SDK never aborts this signal.
+
     // No end means the handoff's time came first: the task is handed over and runs on.
     if (end === undefined) return (handoff as Handoff).answer(this.session, this.owner, this.taskId);
     await this.barrier();

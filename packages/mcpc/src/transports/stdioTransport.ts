@@ -1,10 +1,14 @@
 import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import type { TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { InvalidInputError, diagnoseEnvelope, idFromEdges, type InputProblem, type IssueLike } from "../protocol/envelope.js";
 import { TransportDecorator } from "../util/transportDecorator.js";
 import { EnvelopeReadBuffer } from "./envelopeReader.js";
 import type { LineInput, OversizedLine } from "./lineInput.js";
+
+/** What a notification's send answers when the pipe took it: one settled promise for all. */
+const SENT: Promise<void> = Promise.resolve();
 
 /** How much of an unreadable line's start and end is searched for its id. */
 const EDGE_CHARS = 4096;
@@ -24,6 +28,7 @@ const EDGE_CHARS = 4096;
  */
 export class StdioInputTransport extends TransportDecorator {
   readonly #input: LineInput;
+  readonly #output: Writable;
 
   constructor(input: LineInput, output: Writable) {
     // The line limit is enforced by the input, one line at a time; the SDK's own bound is on
@@ -32,7 +37,20 @@ export class StdioInputTransport extends TransportDecorator {
     installEnvelopeReader(sdk);
     super(sdk);
     this.#input = input;
+    this.#output = output;
     input.onOversized = (line) => this.handleError(new InvalidInputError(oversized(line, input.maxLineBytes)));
+  }
+
+  /**
+   * A notification (progress, a task event: thousands a second from a fast tool) is
+   * written as the SDK's `send` writes it (`JSON.stringify` and a newline, then
+   * `'drain'` when the pipe is full), without the promise and closure the SDK's `send`
+   * makes for each: a settled one is shared. Requests and answers go through the SDK.
+   */
+  override send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if ("id" in message) return super.send(message, options);
+    if (this.#output.write(`${JSON.stringify(message)}\n`)) return SENT;
+    return new Promise((resolve) => this.#output.once("drain", resolve));
   }
 
   protected override receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {

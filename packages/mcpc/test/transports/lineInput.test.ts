@@ -113,3 +113,51 @@ describe("StdioInputTransport", () => {
     await stdio.close();
   });
 });
+
+describe("StdioInputTransport.send", () => {
+  /** An output that takes `room` writes, then says full until `drain()`. */
+  function output(room: number) {
+    const written: string[] = [];
+    const drainers: Array<() => void> = [];
+    const out = {
+      write(chunk: string) {
+        written.push(chunk);
+        return written.length <= room;
+      },
+      once(event: string, listener: () => void) {
+        if (event === "drain") drainers.push(listener);
+        return out;
+      },
+      drain: () => drainers.splice(0).forEach((listener) => listener()),
+    };
+    return { out, written };
+  }
+
+  it("writes a notification as one JSON line, and settles its send only once a full pipe drained", async () => {
+    const { out, written } = output(1);
+    const stdio = new StdioInputTransport(new LineInput(new PassThrough()), out as unknown as Writable);
+    const progress = { jsonrpc: "2.0" as const, method: "notifications/progress", params: { progressToken: 1, progress: 1 } };
+    await stdio.send(progress);
+    let settled = false;
+    const second = stdio.send({ ...progress, params: { progressToken: 1, progress: 2 } }).then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    out.drain();
+    await second;
+    expect(written.map((line) => JSON.parse(line) as unknown)).toEqual([progress, { ...progress, params: { progressToken: 1, progress: 2 } }]);
+    expect(written.every((line) => line.endsWith("}\n") && !line.slice(0, -1).includes("\n"))).toBe(true);
+  });
+
+  it("sends requests and answers through the SDK transport, in order with the notifications", async () => {
+    const { out, written } = output(100);
+    const stdio = new StdioInputTransport(new LineInput(new PassThrough()), out as unknown as Writable);
+    await stdio.send({ jsonrpc: "2.0", id: 1, method: "ping" });
+    await stdio.send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "x" } });
+    await stdio.send({ jsonrpc: "2.0", id: 2, result: {} });
+    expect(written.map((line) => (JSON.parse(line) as { id?: number; method?: string }).id ?? (JSON.parse(line) as { method: string }).method)).toEqual([
+      1,
+      "notifications/message",
+      2,
+    ]);
+  });
+});
