@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TaskEventName } from "../protocol/message.js";
 import { checkJson } from "../tasks/jsonPayload.js";
 
@@ -15,7 +15,7 @@ export function toToolResult(value: unknown): CallToolResult {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
     return { content: [{ type: "text", text: String(value) }] };
   }
-  if (isToolResult(value)) return value;
+  if (isToolResult(value)) return checkedToolResult(value);
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -43,6 +43,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A result the tool built itself goes out as it is, once the MCP schema accepts it: the
+ * session's `tools/call` handler skips the SDK's check of results (`session/callToolHandler.ts`),
+ * and a client would refuse it without saying which tool sent it.
+ */
+function checkedToolResult(value: CallToolResult): CallToolResult {
+  const checked = CallToolResultSchema.safeParse(value);
+  if (checked.success) return value;
+  const issue = checked.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : "";
+  return errorResult(
+    `The tool returned a result the MCP schema refuses${where}: ${issue?.message ?? "invalid"}. ` +
+      "Return plain data, or a CallToolResult whose content blocks are complete (a text block needs its text).",
+  );
 }
 
 function isToolResult(value: unknown): value is CallToolResult {

@@ -5,7 +5,6 @@ import { deferred, settledWithin, type Deferred } from "../util/deferred.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
-  CallToolRequestSchema,
   ListToolsRequestSchema,
   SetLevelRequestSchema,
   type JSONRPCMessage,
@@ -23,6 +22,7 @@ import type { SessionRuntime } from "./sessionRuntime.js";
 import type { SessionOptions, TransportKind } from "./sessionOptions.js";
 import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "../rungs/toolCall.js";
+import { setCallToolHandler } from "./callToolHandler.js";
 import { wireMessageFor } from "../rungs/legacyDialect.js";
 import type { LegacySession, ResolvedJobHandles } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
@@ -282,7 +282,7 @@ export class Session {
   #registerHandlers(): void {
     const { server, runtime } = this;
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.#listTools() }));
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    setCallToolHandler(server, (request, extra) => {
       this.#calls++;
       const answer = callTool(this, request, extra);
       // Shared handlers for both outcomes: no closure per call, and a rejection stays the SDK's to report.

@@ -54,6 +54,14 @@ describe("toToolResult", () => {
     expect(toToolResult(result)).toBe(result);
   });
 
+  it("answers a tool result the MCP schema refuses with an error result that says where and why", () => {
+    const result = toToolResult({ content: [{ type: "text", text: "fine" }, { type: "text" }] });
+    expect(result.isError).toBe(true);
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain("the MCP schema refuses at content.1");
+    expect(text).toContain("a text block needs its text");
+  });
+
   it("does not mistake an object whose content is not a list of typed items for a tool result", () => {
     const notResult = { content: "just a field" };
     expect(toToolResult(notResult)).toEqual({ content: [{ type: "text", text: '{"content":"just a field"}' }], structuredContent: notResult });
