@@ -17,3 +17,23 @@ export function sum(values: readonly number[]): number {
   for (const v of values) total += v;
   return total;
 }
+
+/** The lag and the lateness from the call of many calls' updates, ms (figure 3, H2). */
+export interface UpdateTimings {
+  /** Lag: receipt − the server's timestamp at its `yield`, over every update. */
+  p50: number;
+  p99: number;
+  /**
+   * Lateness from the call: receipt − (the call's send time + i × interval) for update i, over
+   * every update. Unlike the lag it charges a server for work it queues before its `yield`.
+   */
+  lateP50: number;
+  lateP99: number;
+}
+
+/** {@link UpdateTimings} over the updates of every call. */
+export function updateTimings(outcomes: ReadonlyArray<{ lagsMs: number[]; lateMs: number[] }>): UpdateTimings {
+  const lags = outcomes.flatMap((o) => o.lagsMs);
+  const late = outcomes.flatMap((o) => o.lateMs);
+  return { p50: percentile(lags, 50), p99: percentile(lags, 99), lateP50: percentile(late, 50), lateP99: percentile(late, 99) };
+}

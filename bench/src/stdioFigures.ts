@@ -5,7 +5,7 @@
 import { BareConn, type Conn, type Driver, type ServerSpec } from "./drivers.js";
 import { cpuMicros, peakRssMiB } from "./proc.js";
 import { rotate } from "./recorder.js";
-import { percentile, sum } from "./stats.js";
+import { percentile, sum, updateTimings, type UpdateTimings } from "./stats.js";
 
 /** Figure 3: one update per this many ms in each call. */
 export const SCALE_INTERVAL_MS = 100;
@@ -72,21 +72,11 @@ export async function latencyInterleaved(conns: ReadonlyMap<string, Conn>, ms: n
   return new Map(order.map((id) => [id, [percentile(lags.get(id) ?? [], 50), percentile(lags.get(id) ?? [], 99), lost.get(id) ?? 0]]));
 }
 
-/** Figure 3 for one server through one driver. */
-export interface Scale {
+/** Figure 3 for one server through one driver: its lag and lateness, and these. */
+export interface Scale extends UpdateTimings {
   /** Peak RSS of the server, MiB. */
   rss: number;
   lost: number;
-  /** Lag (receipt − the server's timestamp at its `yield`), ms, over every update of every call. */
-  p50: number;
-  p99: number;
-  /**
-   * Lateness from the call (receipt − (the call's send time + i × 100 ms) for update i), ms, over
-   * every update of every call: what a user feels. The lag is blind to work a server queues
-   * before its `yield` (a slow start of the K tasks, a slow path per event); this is not.
-   */
-  lateP50: number;
-  lateP99: number;
 }
 
 /** K concurrent `stream(n, 100)` calls on one connection, all issued in one loop (each timed from its own send); n = ms / 100. */
@@ -94,17 +84,7 @@ export async function scale(driver: Driver, server: ServerSpec, k: number, ms: n
   const n = Math.max(1, Math.round(ms / SCALE_INTERVAL_MS));
   return withConn(driver, server, async (conn) => {
     const outcomes = await Promise.all(Array.from({ length: k }, () => conn.callStream(n, SCALE_INTERVAL_MS, true)));
-    const rss = peakRssMiB(conn.pid);
-    const lags = outcomes.flatMap((o) => o.lagsMs);
-    const late = outcomes.flatMap((o) => o.lateMs);
-    return {
-      rss,
-      lost: k * n - sum(outcomes.map((o) => o.received)),
-      p50: percentile(lags, 50),
-      p99: percentile(lags, 99),
-      lateP50: percentile(late, 50),
-      lateP99: percentile(late, 99),
-    };
+    return { rss: peakRssMiB(conn.pid), lost: k * n - sum(outcomes.map((o) => o.received)), ...updateTimings(outcomes) };
   });
 }
 

@@ -6,7 +6,7 @@
 import type { Conn } from "../drivers.js";
 import { cpuMicros, peakRssMiB } from "../proc.js";
 import { rotate } from "../recorder.js";
-import { percentile, sum } from "../stats.js";
+import { sum, updateTimings, type UpdateTimings } from "../stats.js";
 import { BareHttpSession } from "./bareHttp.js";
 import type { HttpDriver } from "./httpDrivers.js";
 import { HttpServerProcess, type HttpServerSpec } from "./serverProcess.js";
@@ -70,15 +70,10 @@ export function httpThroughput(driver: HttpDriver, spec: HttpServerSpec, n: numb
   });
 }
 
-export interface HttpLoad {
+/** H2 for one server: its lag and lateness (as stdio figure 3), and these. */
+export interface HttpLoad extends UpdateTimings {
   rss: number;
   lost: number;
-  /** Lag (receipt − the server's timestamp at its `yield`), ms, over every update. */
-  p50: number;
-  p99: number;
-  /** Lateness from the call (receipt − (the call's send time + i × 100 ms) for update i), ms, over every update: unlike the lag, it charges the server for work it queues before its `yield` (as stdio figure 3). */
-  lateP50: number;
-  lateP99: number;
 }
 
 /**
@@ -92,16 +87,7 @@ export function httpLoad(driver: HttpDriver, spec: HttpServerSpec, sessions: num
     try {
       const calls = conns.flatMap((conn) => Array.from({ length: tasks }, () => conn.callStream(n, LOAD_INTERVAL_MS, true)));
       const outcomes = await Promise.all(calls);
-      const lags = outcomes.flatMap((o) => o.lagsMs);
-      const late = outcomes.flatMap((o) => o.lateMs);
-      return {
-        rss: peakRssMiB(server.pid),
-        lost: sessions * tasks * n - sum(outcomes.map((o) => o.received)),
-        p50: percentile(lags, 50),
-        p99: percentile(lags, 99),
-        lateP50: percentile(late, 50),
-        lateP99: percentile(late, 99),
-      };
+      return { rss: peakRssMiB(server.pid), lost: sessions * tasks * n - sum(outcomes.map((o) => o.received)), ...updateTimings(outcomes) };
     } finally {
       await Promise.all(conns.map((conn) => conn.close().catch(() => undefined)));
     }
