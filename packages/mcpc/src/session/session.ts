@@ -23,6 +23,8 @@ import type { SessionOptions, TransportKind } from "./sessionOptions.js";
 import { SessionTransport } from "./sessionTransport.js";
 import { callTool } from "../rungs/toolCall.js";
 import { setCallToolHandler } from "./callToolHandler.js";
+import { installMessageDispatch } from "./messageDispatch.js";
+import type { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { wireMessageFor } from "../rungs/legacyDialect.js";
 import type { LegacySession, ResolvedJobHandles } from "../call/callSession.js";
 import { registerTaskRequests } from "./taskRequests.js";
@@ -148,6 +150,7 @@ export class Session {
 
   async start(): Promise<void> {
     await this.server.connect(this.transport);
+    if (this.transportKind !== "custom") installMessageDispatch(this.server as unknown as Protocol<never, never, never>, this.transport);
   }
 
   /**
