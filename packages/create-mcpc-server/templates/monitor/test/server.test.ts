@@ -29,9 +29,12 @@ describe("the server over stdio", () => {
     const client = new McpcClient(new Client({ name: "mcpc-client", version: "1.0.0" }));
     await client.connect(transport());
     close = () => client.close();
+    // The watcher polls, so it may see the file between its creation and its write (size 0):
+    // every change is reported, and the one to wait for is the file with its content.
     const changed = new Promise<unknown>((resolve) => {
       client.on((message) => {
-        if (message.type === "server_event" && message.event === "file_changed") resolve(message.result);
+        if (message.type !== "server_event" || message.event !== "file_changed") return;
+        if ((message.result as { size?: unknown } | null)?.size === 5) resolve(message.result);
       });
     });
 
